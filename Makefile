@@ -72,7 +72,7 @@ lab: install
 exercises: install
 	$(BIN)/python tools/nb.py exercises
 
-bench: install
+bench: install assets
 	$(BIN)/python bench/run.py
 
 # The whole book on one HTML page, printed by Debian's chromium (no LaTeX), then checked for

@@ -19,6 +19,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse  # noqa: E402
 import importlib  # noqa: E402
 import inspect  # noqa: E402
+import io  # noqa: E402
 import json  # noqa: E402
 import platform  # noqa: E402
 import shutil  # noqa: E402
@@ -162,8 +163,10 @@ def widget_timings(n_updates: int = 30) -> dict:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from PIL import Image
 
     from relubook import plotting
+    from relubook.widgets import Redraw
 
     plotting.use_style()  # the notebooks' style (constrained layout included), so the times are the readers'
     rows, missing = [], []
@@ -180,21 +183,28 @@ def widget_timings(n_updates: int = 30) -> dict:
                 missing.append(f"{path.stem}.{fname}")
                 continue
             cycle = settings[fname]
-            times = []
+            run = Redraw(fn)  # exactly what live() runs on each change: the figure is reused when it can be
+            times, png_times = [], []
             for i in range(n_updates):
                 t0 = time.perf_counter()
-                result = fn(**cycle[i % len(cycle)])
-                figs = [r for r in (result if isinstance(result, tuple) else (result,))
-                        if hasattr(r, "canvas")]
-                for fig in figs:
-                    fig.canvas.draw()
-                times.append(time.perf_counter() - t0)
-                plt.close("all")
+                result = run(**cycle[i % len(cycle)])
+                run.draw(result)
+                figs = [r for r in (result if isinstance(result, tuple) else (result,)) if hasattr(r, "canvas")]
+                t1 = time.perf_counter()
+                for fig in figs:  # what show_result adds: the canvas encoded as the PNG the reader sees
+                    buffer = io.BytesIO()
+                    Image.fromarray(np.asarray(fig.canvas.buffer_rgba())).save(buffer, format="png")
+                times.append(t1 - t0)
+                png_times.append(time.perf_counter() - t0)
+                if not run.reusing:
+                    plt.close("all")
+            plt.close("all")
             trains = getattr(module, "TRAINING_WIDGETS", ())
             med = statistics.median(times)
             p95 = float(np.percentile(times, 95))
             limit_med, limit_p95 = (1.0, 1.0) if fname in trains else (0.050, 0.100)
             rows.append({"widget": f"{path.stem}.{fname}", "median_ms": med * 1e3, "p95_ms": p95 * 1e3,
+                         "median_png_ms": statistics.median(png_times) * 1e3, "reuses_figure": run.reusing,
                          "trains": fname in trains, "goal_median_ms": limit_med * 1e3,
                          "goal_p95_ms": limit_p95 * 1e3, "met": med <= limit_med and p95 <= limit_p95})
     return {"updates": n_updates, "rows": rows, "not_benchmarked": missing}
@@ -218,6 +228,20 @@ def trainer_speed(steps: int = 3000) -> dict:
 
 
 # ----------------------------------------------------------------------------- 5. the book
+def _cell_seconds(nb) -> float:
+    """Time spent running the cells (from nbclient's timing metadata): the wall time minus kernel start."""
+    from datetime import datetime
+
+    total = 0.0
+    for cell in nb.cells:
+        timing = cell.get("metadata", {}).get("execution", {})
+        start, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+        if start and end:
+            total += (datetime.fromisoformat(end.replace("Z", "+00:00"))
+                      - datetime.fromisoformat(start.replace("Z", "+00:00"))).total_seconds()
+    return total
+
+
 def notebook_times() -> dict:
     import nbformat
     from nbclient import NotebookClient
@@ -226,14 +250,16 @@ def notebook_times() -> dict:
     for folder in ("chapters", "exercises", "solutions"):
         for path in sorted((ROOT / folder).glob("*.ipynb")):
             nb = nbformat.read(path, as_version=4)
-            client = NotebookClient(nb, timeout=600, kernel_name="python3",
+            client = NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=True,
                                     resources={"metadata": {"path": str(path.parent)}})
             t0 = time.perf_counter()
             client.execute()
-            rows.append({"notebook": f"{folder}/{path.name}", "seconds": time.perf_counter() - t0})
+            wall = time.perf_counter() - t0
+            rows.append({"notebook": f"{folder}/{path.name}", "seconds": wall, "cell_seconds": _cell_seconds(nb)})
     total = sum(r["seconds"] for r in rows)
     worst = max(rows, key=lambda r: r["seconds"]) if rows else {"notebook": "-", "seconds": 0.0}
-    return {"rows": rows, "total_seconds": total, "goals": [
+    return {"rows": rows, "total_seconds": total, "total_cell_seconds": sum(r["cell_seconds"] for r in rows),
+            "goals": [
         goal("all notebooks together", total, 60, "s"),
         goal(f"slowest notebook ({worst['notebook']})", worst["seconds"], 15, "s"),
     ]}
@@ -261,15 +287,27 @@ def book_build() -> dict:
     largest = max(pages) if pages else (0, "-")
     site = sum(p.stat().st_size for p in html.rglob("*") if p.is_file()) if html.exists() else 0
     shutil.rmtree(out, ignore_errors=True)
+    ok = cold.returncode == 0 and warm.returncode == 0
+    if not ok:  # a failed build makes the timings meaningless: say why, loudly
+        for name, run in (("cold", cold), ("rebuild", warm)):
+            if run.returncode:
+                print(f"[bench] {name} build FAILED (exit {run.returncode}); last lines:\n"
+                      + "\n".join((run.stdout + run.stderr).splitlines()[-25:]), file=sys.stderr)
+    goals = [{"goal": "book builds with -W -n (cold and cached)", "value": float(ok), "unit": "",
+              "text": "yes" if ok else "FAILED", "target": "builds", "met": ok},
+             goal("cached rebuild / cold build", t_warm / t_cold, 0.20, "×")]
+    goals[1]["met"] = goals[1]["met"] and ok
     return {"cold_seconds": t_cold, "rebuild_seconds": t_warm, "cold_ok": cold.returncode == 0,
             "rebuild_ok": warm.returncode == 0, "largest_page": largest[1], "largest_page_MB": largest[0] / 1e6,
-            "site_MB": site / 1e6, "goals": [goal("cached rebuild / cold build", t_warm / t_cold, 0.20, "×")]}
+            "site_MB": site / 1e6, "goals": goals}
 
 
 # ----------------------------------------------------------------------------- report
 def fmt_goal(g: dict) -> str:
     mark = "met" if g["met"] else "**MISSED**"
-    return f"| {g['goal']} | {g['value']:.3g} {g['unit']} | {g['direction']} {g['limit']:g} {g['unit']} | {mark} |"
+    measured = g.get("text") or f"{g['value']:.3g} {g['unit']}"
+    target = g.get("target") or f"{g['direction']} {g['limit']:g} {g['unit']}"
+    return f"| {g['goal']} | {measured} | {target} | {mark} |"
 
 
 def write_report(results: dict) -> str:
@@ -278,7 +316,9 @@ def write_report(results: dict) -> str:
              "Medians over repeats, measured side by side in one run; ratios are what to compare.", ""]
     goals = [g for section in results.values() if isinstance(section, dict) for g in section.get("goals", [])]
     goals += [{"goal": f"widget {r['widget']} (median / p95)", "value": r["median_ms"], "unit": "ms",
-               "direction": "≤", "limit": r["goal_median_ms"], "met": r["met"]}
+               "direction": "≤", "limit": r["goal_median_ms"], "met": r["met"],
+               "text": f"{r['median_ms']:.0f} / {r['p95_ms']:.0f} ms",
+               "target": f"≤ {r['goal_median_ms']:.0f} / {r['goal_p95_ms']:.0f} ms"}
               for r in results.get("widgets", {}).get("rows", [])]
     lines += ["## Goals", "", "| goal | measured | target | status |", "|---|---|---|---|"]
     lines += [fmt_goal(g) for g in goals]
@@ -302,9 +342,16 @@ def write_report(results: dict) -> str:
     wid = results.get("widgets")
     if wid:
         lines += ["", f"## 3. Widget updates (compute + draw to an Agg canvas, {wid['updates']} updates)", "",
-                  "| widget | median ms | p95 ms | goal | status |", "|---|---:|---:|---|---|"]
-        lines += [f"| {r['widget']} | {r['median_ms']:.1f} | {r['p95_ms']:.1f} | "
-                  f"≤ {r['goal_median_ms']:.0f} / {r['goal_p95_ms']:.0f} ms | {'met' if r['met'] else '**MISSED**'} |"
+                  "Each update runs the way `live()` runs it (`relubook.widgets.Redraw`): a widget whose figure "
+                  "is a single axes draws into the same figure again, lays it out again only when its "
+                  "limits or labels change, and draws only its own artists over a kept background of ticks "
+                  "and labels (blitting). The last column adds the PNG encoding that puts the picture "
+                  "in front of the reader (not part of the goal).", "",
+                  "| widget | figure reused | median ms | p95 ms | goal (median / p95) | status | median with PNG ms |",
+                  "|---|---|---:|---:|---|---|---:|"]
+        lines += [f"| {r['widget']} | {'yes' if r['reuses_figure'] else 'no'} | {r['median_ms']:.1f} | "
+                  f"{r['p95_ms']:.1f} | ≤ {r['goal_median_ms']:.0f} / {r['goal_p95_ms']:.0f} ms | "
+                  f"{'met' if r['met'] else '**MISSED**'} | {r['median_png_ms']:.1f} |"
                   for r in wid["rows"]]
         if wid["not_benchmarked"]:
             lines += ["", "Not benchmarked (no `BENCH_SETTINGS` in their module): "
@@ -313,9 +360,13 @@ def write_report(results: dict) -> str:
     lines += ["", "## 4. Training playground", "", f"{tr['network']}: **{tr['steps_per_second']:,.0f} steps/s**."]
     if "notebooks" in results:
         nb = results["notebooks"]
-        lines += ["", "## 5. The book", "", "| notebook | seconds |", "|---|---:|"]
-        lines += [f"| {r['notebook']} | {r['seconds']:.1f} |" for r in nb["rows"]]
-        lines += [f"| **total** | **{nb['total_seconds']:.1f}** |"]
+        lines += ["", "## 5. The book", "",
+                  "Each notebook is run in a fresh kernel, one after another. *Wall* is what a reader waits "
+                  "for after Restart & Run All, kernel start included, and is what the goals apply to; "
+                  "*cells* is the part spent running the notebook's own code.", "",
+                  "| notebook | wall s | cells s |", "|---|---:|---:|"]
+        lines += [f"| {r['notebook']} | {r['seconds']:.1f} | {r['cell_seconds']:.1f} |" for r in nb["rows"]]
+        lines += [f"| **total** | **{nb['total_seconds']:.1f}** | **{nb['total_cell_seconds']:.1f}** |"]
     if "build" in results:
         b = results["build"]
         lines += ["", f"Cold `jupyter-book build`: {b['cold_seconds']:.1f} s (ok: {b['cold_ok']}); "

@@ -89,6 +89,7 @@ def use_style() -> None:
             "axes.spines.top": False,
             "axes.spines.right": False,
             "axes.titlesize": 11,
+            "axes.titley": 1.0,  # a fixed title position: no search for overlapping ticks on each draw
             "axes.labelsize": 10,
             "legend.fontsize": 9,
             "legend.frameon": False,

@@ -98,3 +98,89 @@ def test_widget_figures_are_shown_with_alt_text(capsys):
     fig.alt_text = "A hinge & its slope"
     assert rw.figure_alt(fig) == "A hinge & its slope"
     plt.close("all")
+
+
+def _pixels(fig) -> np.ndarray:
+    fig.canvas.draw()
+    return np.asarray(fig.canvas.buffer_rgba()).copy()
+
+
+def _widget_cases():
+    from relubook.widgets import definition, derivative, dying, variants
+
+    cases = []
+    for module in (definition, derivative, variants, dying):
+        for name, settings in module.BENCH_SETTINGS.items():
+            if name in getattr(module, "TRAINING_WIDGETS", ()):
+                continue
+            step = max(1, len(settings) // 6)
+            cases.append(pytest.param(getattr(module, name), settings[::step][:6], id=f"{module.__name__}.{name}"))
+    return cases
+
+
+@pytest.mark.parametrize(("update", "settings"), _widget_cases())
+def test_a_reused_widget_figure_draws_what_a_fresh_one_draws(update, settings):
+    plotting.use_style()
+    run = rw.Redraw(update)
+    try:
+        for setting in settings:
+            reused = run(**setting)
+            run.draw(reused)
+            fresh = update(**setting)
+            assert run.reusing, "a single-axes widget figure should be reused"
+            a = np.asarray(reused.canvas.buffer_rgba()).astype(int)
+            b = _pixels(fresh).astype(int)
+            plt.close(fresh)
+            # a relayout may move an edge by a fraction of a pixel (antialiasing shades); a left-over
+            # line, a stale title or a wrong limit changes pixels by far more than a quarter of the range
+            differ = (np.abs(a - b).max(axis=2) > 64).mean()
+            assert differ < 0.0005, f"{setting}: {differ:.2%} of the pixels differ from a fresh figure"
+    finally:
+        plt.close("all")
+        matplotlib.rcdefaults()
+
+
+def test_redraw_reuses_one_figure_and_lays_it_out_again_when_limits_change():
+    def update(slope, *, ax=None):
+        return update_line(slope, ax=ax if ax is not None else plt.figure(layout="constrained").add_subplot())
+
+    run = rw.Redraw(update)
+    first = run(slope=1.0)
+    assert run.reusing and first.get_layout_engine().__class__.__name__ == "PlaceHolderLayoutEngine"
+    second = run(slope=2.0)
+    assert second is first
+    assert len(first.axes[0].lines) == 1, "the previous line must be removed, not drawn over"
+    np.testing.assert_allclose(first.axes[0].lines[0].get_ydata(), np.maximum(0, 2.0 * np.linspace(-1, 1, 5)))
+    assert first.axes[0].get_ylim()[1] > 1.9, "the y limits follow the new data"
+    assert first.get_layout_engine().__class__.__name__ == "ConstrainedLayoutEngine"
+    run(slope=2.0)  # same limits: the layout stays frozen
+    assert first.get_layout_engine().__class__.__name__ == "PlaceHolderLayoutEngine"
+    plain = rw.Redraw(update_line)  # a figure without a layout engine does not get one
+    assert plain(slope=1.0).get_layout_engine() is None and plain(slope=3.0).get_layout_engine() is None
+    plt.close("all")
+
+
+def test_redraw_makes_a_new_figure_when_the_update_cannot_reuse_one():
+    def two_panels(slope):
+        fig, axes = plt.subplots(1, 2)
+        axes[0].plot([0, 1], [0, slope])
+        return fig
+
+    run = rw.Redraw(two_panels)
+    first = run(slope=1.0)
+    assert not run.reusing and run(slope=2.0) is not first
+    with pytest.raises(TypeError, match="update"):
+        rw.Redraw("not a function")
+    plt.close("all")
+
+
+def test_figure_png_is_a_png_of_the_canvas():
+    fig = update_line(1.0)
+    data = rw.figure_png(fig)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    import io
+
+    from PIL import Image
+
+    assert Image.open(io.BytesIO(data)).size == fig.canvas.get_width_height()
+    plt.close(fig)

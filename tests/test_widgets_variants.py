@@ -1,7 +1,6 @@
 """Tests of the chapter 3 widgets: the variant explorer and Softplus -> ReLU."""
 
 import math
-import time
 
 import matplotlib
 
@@ -77,18 +76,14 @@ def test_summary_mean_matches_sample_and_moves_with_alpha():
 
 
 def test_update_variant_draws_into_given_axes():
-    fig, ax = plt.subplots()
+    fig, (ax, other) = plt.subplots(1, 2)
     out = wv.update_variant("silu", None, ax=ax)
     assert out is fig and len(ax.get_lines()) >= 3
-    assert ax.get_legend() is None  # legend only on a standalone figure
-
-
-def test_update_is_fast():
-    wv.update_variant("mish", None)
-    start = time.perf_counter()
-    for name in ["relu", "elu", "gelu", "softplus"]:
-        wv.update_variant(name, 0.3)
-    assert (time.perf_counter() - start) / 4 < 0.5
+    assert ax.get_legend() is None  # small multiples: the caption explains the line styles
+    alone, ax = plt.subplots()
+    wv.update_variant("silu", None, ax=ax)
+    assert ax.get_legend() is not None  # a figure of its own (the live widget) gets a legend
+    plt.close("all")
 
 
 def test_first_param():

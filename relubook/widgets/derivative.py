@@ -15,6 +15,7 @@ from .. import activations, plotting, propagation
 
 __all__ = [
     "FLOW_ACTIVATIONS",
+    "FLOW_MAX_DEPTH",
     "FLOW_SAMPLES",
     "FLOW_SEED",
     "FLOW_WIDTH",
@@ -33,6 +34,8 @@ FLOW_SEED = 2
 FLOW_WIDTH = 64
 FLOW_SAMPLES = 32
 FLOW_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
+#: The deepest network of the widget's slider; the x axis always runs to it.
+FLOW_MAX_DEPTH = 50
 _FLOW_YLIM = (1e-32, 1e4)
 
 
@@ -140,6 +143,13 @@ def vanishing_depth(activation: str = "sigmoid", threshold: float = 1e-6, init_s
     return None
 
 
+def _decade(value: float, step: int) -> float:
+    """The power of ten one decade below (``step=-1``) or above (``+1``) ``value``'s own decade."""
+    if not value > 0:
+        return _FLOW_YLIM[0] if step < 0 else _FLOW_YLIM[1]
+    return 10.0 ** (np.floor(np.log10(value)) + (step if step < 0 else step + 1))
+
+
 def update_gradient_flow(activation: str, depth: int, init_scale: float = 1.0, *,
                          ax: Axes | None = None) -> Figure:
     """Plot each layer's gradient norm relative to the last layer's, on a log scale."""
@@ -150,10 +160,11 @@ def update_gradient_flow(activation: str, depth: int, init_scale: float = 1.0, *
     ax.semilogy(layers, rel, color=plotting.color_for(activation), linestyle=plotting.linestyle_for(activation),
                 marker="o", markersize=3, label=activations.get(activation).label)
     ax.axhline(1e-6, color="0.4", linewidth=0.8, linestyle=":")
-    low = min(_FLOW_YLIM[0], float(rel.min()) / 10)
-    high = max(_FLOW_YLIM[1], float(rel.max()) * 10)
+    # whole decades, so that the limits (and the layout) change only when the curve leaves them
+    low = min(_FLOW_YLIM[0], _decade(float(rel.min()), -1))
+    high = max(_FLOW_YLIM[1], _decade(float(rel.max()), +1))
     ax.set_ylim(low, high)
-    ax.set_xlim(0.5, max(len(norms), 2) + 0.5)
+    ax.set_xlim(0.5, max(len(norms), FLOW_MAX_DEPTH) + 0.5)  # one x axis for every depth: the curve grows along it
     text = _flow_text(activation, norms)
     ax.text(0.03, 0.05, f"first/last = {rel[0]:.1e}", transform=ax.transAxes, fontsize=9)
     plotting.label_axes(ax, "layer (1 = next to the input)", "gradient norm / last layer's", title=text)

@@ -131,14 +131,14 @@ def update_variant(name: str, param: float | None = None, *, x_max: float | None
         The title (:func:`variant_title`) reads back the parameter and the mean
         output on N(0, 1). ``f`` is drawn in the activation's own colour and
         line style, ``f'`` as a dark dotted line with dots, ReLU as a thin grey
-        line; a legend is added only when the function creates its own figure.
+        line; a legend is added when the axes is alone in its figure (not in
+        the small multiples of the static twin).
     """
     act = activations.get(name)
     summary = variant_summary(name, param)
     params = summary["params"]
     half = x_half_width(name) if x_max is None else float(x_max)
     xs = np.linspace(-half, half, 801)
-    standalone = ax is None
     fig, ax = _axes(ax)
     if name != "relu":
         plotting.plot_activation(ax, "relu", xs, faint=True, label="ReLU (reference)")
@@ -149,7 +149,7 @@ def update_variant(name: str, param: float | None = None, *, x_max: float | None
     ax.set_xlim(-half, half)
     ax.set_ylim(-2.0, 7.0 if half > _DEFAULT_HALF_WIDTH else 4.0)
     plotting.label_axes(ax, "$x$", "$f(x)$, $f'(x)$", variant_title(name, param, summary=summary))
-    if standalone:  # the static twin explains the line styles in its caption instead
+    if len(fig.axes) == 1:  # the static twin explains the line styles in its caption instead
         plotting.legend_if_several(ax, loc="upper left")
     return fig
 
