@@ -184,3 +184,30 @@ def test_figure_png_is_a_png_of_the_canvas():
 
     assert Image.open(io.BytesIO(data)).size == fig.canvas.get_width_height()
     plt.close(fig)
+
+
+def test_redraw_survives_the_inline_backend_closing_every_figure_after_a_cell():
+    from relubook.widgets import definition
+
+    plotting.use_style()
+    try:
+        run = rw.Redraw(definition.update_neuron)
+        fig = run(w=1.0, b=0.0)
+        run.draw(fig)
+        # the reused figure is not left open in pyplot, or Jupyter would show it a second time
+        assert fig.number not in plt.get_fignums()
+        plt.close("all")  # what matplotlib-inline does at the end of each cell
+        again = run(w=-2.0, b=1.0)
+        run.draw(again)
+        png = rw.figure_png(again, draw=False)
+        fresh = definition.update_neuron(w=-2.0, b=1.0)
+        import io
+
+        from PIL import Image
+
+        a = np.asarray(Image.open(io.BytesIO(png)).convert("RGBA")).astype(int)
+        b = _pixels(fresh).astype(int)
+        assert (np.abs(a - b).max(axis=2) > 64).mean() < 0.0005
+    finally:
+        plt.close("all")
+        matplotlib.rcdefaults()

@@ -54,6 +54,13 @@ def squash(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", text.lower())
 
 
+def start_page(site: Path) -> str:
+    """The page that holds the book: Jupyter Book writes index.html as a redirect to the root document."""
+    index = (site / "index.html").read_text(errors="replace")
+    m = re.search(r'http-equiv="refresh"[^>]*url=([^"\'>\s]+)', index, re.I)
+    return m.group(1) if m else "index.html"
+
+
 def print_pdf(site: Path, out: Path) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -75,7 +82,7 @@ def print_pdf(site: Path, out: Path) -> dict:
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
             page = browser.new_page()
             page.route("**/*", route)
-            page.goto(base + "index.html", wait_until="load")
+            page.goto(base + start_page(site), wait_until="load")
             page.evaluate("""async () => {
                 for (let i = 0; i < 200 && !(window.MathJax && MathJax.startup && MathJax.startup.promise); i++)
                     await new Promise(r => setTimeout(r, 50));
@@ -90,6 +97,8 @@ def print_pdf(site: Path, out: Path) -> dict:
                              .map(i => i.getAttribute('src')),
             })""")
             page.emulate_media(media="print")
+            # paper cannot scroll sideways: wrap long code lines instead of cutting them off
+            page.add_style_tag(content="pre { white-space: pre-wrap !important; overflow-wrap: anywhere; }")
             out.parent.mkdir(parents=True, exist_ok=True)
             page.pdf(path=str(out), format="A4", print_background=True, outline=True,
                      margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"})

@@ -36,6 +36,19 @@ def figure_alt(fig: Figure) -> str:
     return "Widget figure: " + "; ".join(parts) if parts else "Widget figure"
 
 
+def _agg_canvas(fig: Figure):
+    """``fig``'s Agg canvas, attaching a new one when the figure has none.
+
+    A figure closed by pyplot (as Jupyter's inline backend does after every cell) keeps
+    only a bare ``FigureCanvasBase``, which can neither draw nor hand out its pixels.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    return fig.canvas
+
+
 def figure_png(fig: Figure, *, draw: bool = True) -> bytes:
     """Draw ``fig`` once on its Agg canvas and return it as PNG bytes.
 
@@ -47,10 +60,11 @@ def figure_png(fig: Figure, *, draw: bool = True) -> bytes:
 
     from PIL import Image
 
+    canvas = _agg_canvas(fig)
     if draw:
-        fig.canvas.draw()
+        canvas.draw()
     buffer = io.BytesIO()
-    Image.fromarray(np.asarray(fig.canvas.buffer_rgba())).save(buffer, format="png")
+    Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buffer, format="png")
     return buffer.getvalue()
 
 
@@ -146,7 +160,10 @@ class Redraw:
             result = self.update(**values)
             fig = _first_figure(result)
             if self.accepts_ax and fig is not None and len(fig.axes) == 1:
-                fig.canvas.draw()  # the first layout
+                # Detach the figure from pyplot: it is kept and drawn by this object only, and an
+                # open pyplot figure would also be shown by Jupyter's inline backend after the cell.
+                plt.close(fig)  # (closing leaves a bare FigureCanvasBase behind)
+                _agg_canvas(fig).draw()  # the first layout
                 self._fig, self._ax, self.reusing = fig, fig.axes[0], True
                 self._engine = fig.get_layout_engine()
                 self._last_frame = _frame(self._ax)
@@ -177,8 +194,9 @@ class Redraw:
         """
         items = result if isinstance(result, tuple) else (result,)
         for fig in (item for item in items if isinstance(item, Figure)):
+            canvas = _agg_canvas(fig)
             if fig is not self._fig:
-                fig.canvas.draw()
+                canvas.draw()
                 continue
             front = self._foreground()
             if self._background is None or self._last_frame != self._background_frame:
@@ -188,14 +206,14 @@ class Redraw:
                 shown = [a for a in front if a.get_visible()]
                 for artist in shown:
                     artist.set_visible(False)
-                fig.canvas.draw()
-                self._background = fig.canvas.copy_from_bbox(fig.bbox)
+                canvas.draw()
+                self._background = canvas.copy_from_bbox(fig.bbox)
                 self._background_frame = self._last_frame
                 for artist in shown:
                     artist.set_visible(True)
             else:
-                fig.canvas.restore_region(self._background)
-            renderer = fig.canvas.get_renderer()
+                canvas.restore_region(self._background)
+            renderer = canvas.get_renderer()
             for artist in front:
                 if artist.get_visible():
                     artist.draw(renderer)
