@@ -458,6 +458,14 @@ def born_dead_heatmap(table: np.ndarray, widths: Sequence[int], *, ax: Axes | No
     return ax.figure
 
 
+def _nice_bound(value: float) -> float:
+    """The smallest of 0.1, 0.2, 0.5, 1, 2, 5, 10, ... that is at least ``value``."""
+    if not value > 0.1:
+        return 0.1
+    decade = 10.0 ** np.floor(np.log10(value))
+    return float(next(m * decade for m in (1.0, 2.0, 5.0, 10.0) if m * decade >= value))
+
+
 def update_born_dead(depth: int, width: int, *, ax: Axes | None = None, n_seeds: int = 6,
                      n_nets: int = 400, init: str = "he") -> Figure:
     """The *born dead* widget: outputs of a few fresh networks over [-1, 1], and P(born dead).
@@ -467,9 +475,13 @@ def update_born_dead(depth: int, width: int, *, ax: Axes | None = None, n_seeds:
     """
     if ax is None:
         _, ax = plotting.subplots()
+    largest = 0.0
     for k in range(n_seeds):
         x, out = born_dead.network_outputs(depth, width, n_nets=1, rng=np.random.default_rng(k), init=init)
         ax.plot(x, out[0], linestyle=plotting._LINESTYLES[k % len(plotting._LINESTYLES)], linewidth=1.4)
+        largest = max(largest, float(np.max(np.abs(out))))
+    top = _nice_bound(1.1 * largest)  # symmetric, from a short ladder: the axes change only between rungs
+    ax.set_ylim(-top, top)
     p = born_dead.born_dead_curve(width, depth, n_nets=n_nets, rng=np.random.default_rng(12345),
                                   init=init, n_points=9)[-1]
     plotting.label_axes(ax, "input $x$", "network output")
