@@ -26,8 +26,8 @@ $(STAMP): requirements.txt pyproject.toml
 
 install: $(STAMP)
 
-# The site serves its own MathJax, require.js and ipywidgets manager (no CDN, works offline):
-# npm installs the versions locked in package-lock.json, tools/bundle_assets.py copies them.
+# The site serves its own MathJax and ipywidgets manager (no CDN, works offline):
+# npm installs the versions locked in package-lock.json, tools/bundle_assets.py bundles and copies them.
 NPM_STAMP := node_modules/.package-lock.json
 ASSETS_STAMP := _assets/bundled/VERSIONS.json
 
@@ -36,7 +36,7 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(ASSETS_STAMP): $(NPM_STAMP) tools/bundle_assets.py $(wildcard tools/site_assets/*) | $(STAMP)
+$(ASSETS_STAMP): $(NPM_STAMP) tools/bundle_assets.py $(wildcard tools/widget_manager/*) | $(STAMP)
 	$(BIN)/python tools/bundle_assets.py
 
 assets: $(ASSETS_STAMP)

@@ -14,6 +14,6 @@ def test_ruff_is_clean():
     ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
     if not Path(ruff).exists():
         pytest.fail("ruff is not installed: it is pinned in requirements.txt")
-    done = subprocess.run([ruff, "check", "relubook", "tests", "tools", "bench"], cwd=ROOT,
-                          capture_output=True, text=True)
+    paths = ["relubook", "tests", "tools", "bench", "chapters", "exercises", "solutions"]
+    done = subprocess.run([ruff, "check", *paths], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -6,11 +6,13 @@ package.json, locked in package-lock.json, installed by ``make assets`` with ``n
 * MathJax 3 (``mathjax``): ``mathjax_path`` in _config.yml points at
   ``bundled/mathjax/tex-mml-chtml.js``; its fonts, TeX extensions (loaded on demand by
   ``autoload``), menu and accessibility components are copied beside it.
-* require.js (``requirejs``) and the ipywidgets HTML manager (``@jupyter-widgets/html-manager``):
-  myst-nb adds them (setting ``nb_ipywidgets_js``) only to pages whose notebook holds widget state,
-  together with the book's own ``tools/site_assets/widgets-setup.js`` (between the two: it maps the
-  manager's module to our copy so its fonts load, lets ipywidgets typeset with MathJax 3, and names
-  the slider handles for screen readers).
+* the book's own ipywidgets manager (``tools/widget_manager/``): esbuild bundles it with the
+  ipywidgets 8 packages it imports (``@jupyter-widgets/base``, ``base-manager``, ``controls``)
+  into ``bundled/widgets/widgets.js`` and ``widgets.css``. myst-nb adds the script (setting
+  ``nb_ipywidgets_js``) only to pages whose notebook holds widget state; the script adds the
+  stylesheet beside it. It replaces ``@jupyter-widgets/html-manager``'s ``embed-amd.js`` and
+  require.js (3.7 MB, which alone broke the 4 MB first-visit budget): see
+  tools/widget_manager/index.js.
 
 _config.yml lists ``_assets`` in ``html_static_path``, so this folder's contents land in the site's
 ``_static/`` (as ``_static/bundled/``; the theme owns ``_static/vendor/``). Sphinx adds to a page
@@ -30,13 +32,14 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
 DEST = ROOT / "_assets" / "bundled"
-OWN_ASSETS = ROOT / "tools" / "site_assets"
+WIDGET_MANAGER = ROOT / "tools" / "widget_manager"
 
 # (npm package, path inside it, destination below DEST, file-name patterns to skip)
 MATHJAX_PARTS = [
@@ -48,7 +51,6 @@ MATHJAX_PARTS = [
     "sre",  # speech rule engine for the explorer (menu: Accessibility)
     "adaptors",
 ]
-HTML_MANAGER_FILES = re.compile(r"^(embed-amd\.js|[0-9a-f]{20}\.(woff2?|ttf|eot|svg))$")
 SOURCE_MAP_COMMENT = re.compile(rb"\n?//# sourceMappingURL=\S+\s*$")
 
 
@@ -59,7 +61,8 @@ def installed_version(package: str) -> str:
 
 def check_pins() -> dict[str, str]:
     """Every package pinned in package.json is installed at exactly that version."""
-    wanted = json.loads((ROOT / "package.json").read_text())["dependencies"]
+    meta = json.loads((ROOT / "package.json").read_text())
+    wanted = {**meta["dependencies"], **meta.get("devDependencies", {})}
     found = {}
     for package, version in wanted.items():
         if not (NODE_MODULES / package / "package.json").exists():
@@ -90,6 +93,22 @@ def copy_tree(src: Path, dst: Path) -> int:
     return sum(copy_file(f, dst / f.relative_to(src)) for f in sorted(src.rglob("*")) if f.is_file())
 
 
+def build_widget_manager(dest: Path) -> int:
+    """Bundle tools/widget_manager/ with esbuild (pinned in package.json) into ``dest``."""
+    node = shutil.which("node")
+    if node is None:
+        sys.exit("bundle_assets: the widget manager is built with Node.js (Debian: apt-get install nodejs npm)")
+    run = subprocess.run(
+        [node, str(WIDGET_MANAGER / "build.js"), str(dest)], cwd=ROOT, capture_output=True, text=True
+    )
+    if run.returncode != 0:
+        sys.exit(f"bundle_assets: building the widget manager failed:\n{run.stdout}{run.stderr}")
+    print(run.stdout, end="")
+    for f in list(dest.rglob("*.map")):
+        f.unlink()
+    return sum(f.stat().st_size for f in dest.rglob("*") if f.is_file())
+
+
 def main() -> None:
     versions = check_pins()
     if DEST.exists():
@@ -98,17 +117,10 @@ def main() -> None:
     mathjax = NODE_MODULES / "mathjax" / "es5"
     for part in MATHJAX_PARTS:
         total += copy_tree(mathjax / part, DEST / "mathjax" / part)
-    total += copy_file(NODE_MODULES / "requirejs" / "require.js", DEST / "require.js")
-    for own in sorted(OWN_ASSETS.iterdir()):  # the book's own small scripts (widgets-setup.js)
-        total += copy_file(own, DEST / own.name)
-    dist = NODE_MODULES / "@jupyter-widgets" / "html-manager" / "dist"
-    for f in sorted(dist.iterdir()):
-        if HTML_MANAGER_FILES.match(f.name):
-            total += copy_file(f, DEST / "html-manager" / f.name)
+    total += build_widget_manager(DEST / "widgets")
     for licence in [
         NODE_MODULES / "mathjax" / "LICENSE",
-        NODE_MODULES / "requirejs" / "LICENSE",
-        NODE_MODULES / "@jupyter-widgets" / "html-manager" / "LICENSE",
+        NODE_MODULES / "@jupyter-widgets" / "controls" / "LICENSE",
     ]:
         if licence.exists():
             copy_file(licence, DEST / "licenses" / f"{licence.parent.name}-LICENSE.txt")

@@ -24,6 +24,7 @@ from sitekit import (
     AXE_JS,
     CHROMIUM,
     CHROMIUM_FLAGS,
+    READ_ICONS,
     READ_IMAGES,
     READ_MATH,
     READ_WIDGETS,
@@ -114,6 +115,7 @@ def visit(browser, base_url, site_dir):
         v.math.update(tab.evaluate(READ_MATH))
         v.images = tab.evaluate(READ_IMAGES)
         v.widgets.update(tab.evaluate(READ_WIDGETS))
+        v.icons = tab.evaluate(READ_ICONS)
         if AXE_JS.exists():
             tab.add_script_tag(path=str(AXE_JS))
             v.axe = classify_axe(tab.evaluate(RUN_AXE))

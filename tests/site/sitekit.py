@@ -86,6 +86,7 @@ class Visit:
     images: list[dict] = field(default_factory=list)
     math: dict = field(default_factory=dict)
     widgets: dict = field(default_factory=dict)
+    icons: dict = field(default_factory=dict)
     axe: dict = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -170,6 +171,10 @@ READ_WIDGETS = """
     views: views.length,
     rendered: rendered.length,
     controls: document.querySelectorAll('.jupyter-widgets, .widget-subarea [class*="widget-"]').length,
+    // stored outputs the Output widgets show (figures, text)
+    outputs: document.querySelectorAll('.widget-subarea .widget-output .jp-OutputArea-output').length,
+    output_images: Array.from(document.querySelectorAll('.widget-subarea .widget-output img'))
+      .filter(img => img.complete && img.naturalWidth > 0).length,
   };
 }
 """.replace("__VIEW__", WIDGET_VIEW).replace("__STATE__", WIDGET_STATE)
@@ -231,6 +236,26 @@ PAGES = [p for p in site_pages() if not is_redirect(p)]
 CHAPTERS = [p for p in PAGES if p.startswith("chapters/")]
 WIDGET_PAGES = [p for p in PAGES if WIDGET_STATE in (SITE / p).read_text(errors="replace")]
 
+# Icons are drawn by the theme's Font Awesome stylesheet and webfonts (the book drops the theme's
+# 1.5 MB icon script, _templates/layout.html): every visible icon must get a glyph from that font.
+READ_ICONS = """
+() => {
+  const icons = Array.from(document.querySelectorAll('i[class*="fa-"], span[class*="fa-"]'))
+    .filter(el => el.getClientRects().length > 0);
+  const blank = icons.filter(el => {
+    const before = getComputedStyle(el, '::before');
+    return !before.content || before.content === 'none' || before.content === 'normal' ||
+      !/Font Awesome/.test(before.fontFamily);
+  }).map(el => el.className);
+  const faces = Array.from(document.fonts).filter(f => /Font Awesome/.test(f.family));
+  return {
+    visible: icons.length,
+    blank,
+    loaded_faces: faces.filter(f => f.status === 'loaded').map(f => `${f.family} ${f.weight}`),
+    svg_icons: document.querySelectorAll('svg.svg-inline--fa').length,
+  };
+}
+"""
 WAIT_FOR_WIDGETS = """
 () => Array.from(document.querySelectorAll('script[type="__VIEW__"]')).every(view =>
   view.previousElementSibling && view.previousElementSibling.matches('.widget-subarea') &&

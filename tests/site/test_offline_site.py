@@ -6,6 +6,7 @@ Each page is opened once in Debian's chromium with every request outside 127.0.0
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from sitekit import (
     ROOT,
     SITE,
     WIDGET_PAGES,
+    WIDGET_STATE,
     WIDGET_VIEW,
     offline_context,
     parse_page,
@@ -110,6 +112,46 @@ def test_embedded_widgets_render_as_controls(visit, page):
         f"{page}: {w['rendered']} of {w['views']} widgets rendered as controls "
         f"({w.get('timeout', '')}); console: {v.console_errors}")
     assert w["controls"] > 0
+
+
+def _stored_outputs(page: str) -> tuple[int, int]:
+    """(outputs, images among them) that the page's Output widgets hold in its widget state."""
+    text = (SITE / page).read_text(errors="replace")
+    blocks = re.findall(rf'<script type="{re.escape(WIDGET_STATE)}">(.*?)</script>', text, re.S)
+    outputs = images = 0
+    for block in blocks:
+        for model in json.loads(block)["state"].values():
+            if model["model_name"] != "OutputModel":
+                continue
+            for out in model["state"].get("outputs", []):
+                data = out.get("data", {})
+                if out.get("output_type") in ("stream", "error") or data:
+                    outputs += 1
+                images += "image/png" in data or "<img" in "".join(data.get("text/html", ""))
+    return outputs, images
+
+
+@pytest.mark.parametrize("page", WIDGET_PAGES or [pytest.param(None, marks=pytest.mark.skip(
+    reason="no page embeds widget state yet"))])
+def test_output_widgets_show_their_stored_outputs(visit, page):
+    """The book's widget manager draws each Output widget's stored figure, as the notebook showed it."""
+    outputs, images = _stored_outputs(page)
+    w = visit(page).widgets
+    assert outputs > 0, f"{page}: no Output widget holds an output (nothing to check)"
+    assert w["outputs"] == outputs, f"{page}: {w['outputs']} of {outputs} stored outputs shown"
+    assert w["output_images"] == images, f"{page}: {w['output_images']} of {images} output figures loaded"
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_theme_icons_draw_from_the_webfont(visit, page):
+    """The theme's icons (launch, repository, download, full screen, dark mode, Play buttons) still
+    show with the theme's 1.5 MB icon script left out: each gets a glyph from Font Awesome's font."""
+    v = visit(page)
+    icons = v.icons
+    assert not any(f.endswith("fontawesome.js") for f in v.local_files), "the icon script is loaded"
+    assert icons["visible"] >= 4, f"{page}: only {icons['visible']} visible icons: {icons}"
+    assert not icons["blank"], f"{page}: icons without a glyph: {icons['blank']}"
+    assert any("Font Awesome 6 Free" in f for f in icons["loaded_faces"]), icons
 
 
 def test_internal_links_resolve():
