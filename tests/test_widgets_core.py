@@ -211,3 +211,26 @@ def test_redraw_survives_the_inline_backend_closing_every_figure_after_a_cell():
     finally:
         plt.close("all")
         matplotlib.rcdefaults()
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("$x_2$ against $x_1$", "x2 against x1"),
+    (r"P(born dead) $\approx$ 0.61", "P(born dead) approx 0.61"),
+    (r"$\partial L / \partial w_{1}$", "partial L / partial w1"),
+    (r"$\alpha\,x$", "alphax"),
+    ("no math, 5 $", "no math, 5 $"),
+])
+def test_speakable_turns_math_into_words(text, said):
+    assert rw.speakable(text) == said
+
+
+def test_figure_alt_has_no_tex_and_speakable_rejects_non_text():
+    fig, ax = plt.subplots()
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    assert rw.figure_alt(fig) == "Widget figure: x2 against x1"
+    fig.alt_text = r"slope $\alpha$"
+    assert rw.figure_alt(fig) == "slope alpha"
+    plt.close(fig)
+    with pytest.raises(TypeError, match="text"):
+        rw.speakable(3)

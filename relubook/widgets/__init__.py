@@ -9,6 +9,6 @@ Every widget is three things:
    side so a reader of the static site loses nothing.
 """
 
-from ._core import Redraw, figure_alt, figure_png, live, settings_grid, show_result, static_twin
+from ._core import Redraw, figure_alt, figure_png, live, settings_grid, show_result, speakable, static_twin
 
-__all__ = ["Redraw", "figure_alt", "figure_png", "live", "settings_grid", "show_result", "static_twin"]
+__all__ = ["Redraw", "figure_alt", "figure_png", "live", "settings_grid", "show_result", "speakable", "static_twin"]

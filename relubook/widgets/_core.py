@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import re
 from collections.abc import Callable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
@@ -12,14 +13,36 @@ from matplotlib.figure import Figure
 
 from .. import plotting
 
-__all__ = ["Redraw", "figure_alt", "figure_png", "live", "settings_grid", "show_result", "static_twin"]
+__all__ = ["Redraw", "figure_alt", "figure_png", "live", "settings_grid", "show_result", "speakable", "static_twin"]
+
+
+_MATH = re.compile(r"\$(.+?)\$")
+_TEX_COMMAND = re.compile(r"\\([A-Za-z]+)|\\.")
+
+
+def speakable(text: str) -> str:
+    """``text`` with its matplotlib math (``$...$``) as plain words a screen reader can say.
+
+    ``"$x_2$ against $x_1$"`` becomes ``"x2 against x1"`` and ``"$\\alpha$"`` becomes ``"alpha"``.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, not {type(text).__name__}")
+
+    def plain(match: re.Match) -> str:
+        body = _TEX_COMMAND.sub(lambda m: m.group(1) or "", match.group(1))
+        return re.sub(r"[_{}]", "", body)
+
+    return _MATH.sub(plain, text)
 
 
 def figure_alt(fig: Figure) -> str:
-    """Alt text for a widget's figure: its ``alt_text`` attribute, else its titles and axis labels."""
+    """Alt text for a widget's figure: its ``alt_text`` attribute, else its titles and axis labels.
+
+    Math in titles and labels is turned into plain words (:func:`speakable`).
+    """
     given = getattr(fig, "alt_text", None)
     if given:
-        return str(given)
+        return speakable(str(given))
     parts = []
     suptitle = getattr(fig, "_suptitle", None)
     if suptitle is not None and suptitle.get_text():
@@ -33,7 +56,7 @@ def figure_alt(fig: Figure) -> str:
             bits.append(f"{ylabel or 'y'} against {xlabel or 'x'}")
         if bits:
             parts.append(", ".join(bits))
-    return "Widget figure: " + "; ".join(parts) if parts else "Widget figure"
+    return speakable("Widget figure: " + "; ".join(parts)) if parts else "Widget figure"
 
 
 def _agg_canvas(fig: Figure):
