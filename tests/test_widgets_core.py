@@ -61,6 +61,24 @@ def test_live_redraws_when_a_control_changes():
         rw.live(update, {"bias": widgets.FloatSlider()})
 
 
+def test_live_names_a_play_control_beside_its_buttons():
+    import ipywidgets as widgets
+
+    play = widgets.Play(value=0, min=0, max=10, description="train")
+    slider = widgets.IntSlider(value=1, description="width")
+    calls = []
+    box = rw.live(lambda steps, width: calls.append((steps, width)), {"steps": play, "width": slider})
+    panel = box.children[0]
+    row = panel.children[0]
+    assert isinstance(row, widgets.HBox) and row.children[1] is play
+    assert isinstance(row.children[0], widgets.Label) and row.children[0].value == "train"
+    assert row.children[0].layout.justify_content == "flex-end"  # right-aligned, like descriptions
+    assert panel.children[1] is slider  # other controls show their own description
+    assert box.controls["steps"] is play
+    play.value = 5
+    assert calls == [(0, 1), (5, 1)]
+
+
 def test_palette_and_styles_are_fixed_and_distinct():
     assert plotting.color_for("relu") == plotting.RELU_COLOR == "#0072B2"
     names = ["relu", "leaky_relu", "elu", "gelu", "silu", "sigmoid", "tanh"]

@@ -242,6 +242,22 @@ class Redraw:
                     artist.draw(renderer)
 
 
+def _labelled(control):
+    """``control`` as it is shown: a Play control with its description beside it.
+
+    ipywidgets draws every control's ``description`` as a label except Play's, whose
+    buttons would then stand unnamed; this row gives it the same right-aligned label.
+    """
+    import ipywidgets as w
+
+    if isinstance(control, w.Play) and control.description:
+        # the column the other controls' descriptions use: as wide, text to the right
+        column = w.Layout(width="var(--jp-widgets-inline-label-width)", display="flex",
+                          justify_content="flex-end", margin="0 calc(var(--jp-widgets-inline-margin) * 2) 0 0")
+        return w.HBox([w.Label(control.description, layout=column), control])
+    return control
+
+
 def live(update: Callable, controls: Mapping[str, object], *, layout: str = "vertical"):
     """Wire ipywidgets ``controls`` to a pure ``update`` function.
 
@@ -287,7 +303,7 @@ def live(update: Callable, controls: Mapping[str, object], *, layout: str = "ver
 
     for control in controls.values():
         control.observe(redraw, names="value")
-    panel = (w.VBox if layout == "vertical" else w.HBox)(list(controls.values()))
+    panel = (w.VBox if layout == "vertical" else w.HBox)([_labelled(c) for c in controls.values()])
     box = (w.VBox if layout == "vertical" else w.HBox)([panel, output])
     box.add_class("relubook-widget")
     box.redraw = redraw
