@@ -6,7 +6,7 @@
 ``unit_is_dead(fn)``
     the learner's ``unit_is_dead(w, b, X, grad_out)`` returning ``(dead, grad_w, grad_b)``.
 ``smallest_killing_lr(lr)``
-    a learning rate read off the *kill a network* widget.
+    a learning rate read off the *kill a network* widget (snapped to the slider's grid).
 ``fix_dying_network(config)``
     a config dict that differs from the failing one in exactly one setting.
 """
@@ -27,8 +27,12 @@ __all__ = ["dead_fraction", "fix_dying_network", "smallest_killing_lr", "unit_is
 FIX_MIN_ACCURACY = 0.9
 #: Largest dead fraction a fixed network may have in ``fix_dying_network``.
 FIX_MAX_DEAD = 0.1
-#: ``smallest_killing_lr`` accepts a rate up to this factor above the reference: one slider step.
-LR_TOLERANCE_FACTOR = 10 ** 0.05
+#: ``smallest_killing_lr`` reads an answer within this relative distance of a rate of the slider's
+#: grid as that rate: the slider's readout rounds to three significant digits (at most 0.5 % off),
+#: and neighbouring rates of the grid are 12 % apart, so the reading is never ambiguous.
+LR_SNAP_TOLERANCE = 0.01
+#: ``smallest_killing_lr`` accepts the reference rate and up to this many slider steps above it.
+LR_TOLERANCE_STEPS = 1
 
 
 # ---------------------------------------------------------------------------- shared runner
@@ -245,6 +249,41 @@ def unit_is_dead(fn, *, quiet: bool = False):
 
 
 # ---------------------------------------------------------------------------- widget exercise
+def snap_to_lr_grid(lr: float, grid=None) -> int | None:
+    """Index of the slider rate that ``lr`` stands for, or None if it is no rate of the slider.
+
+    ``lr`` stands for the rate ``grid[k]`` nearest to it (on a log scale) when it lies within
+    :data:`LR_SNAP_TOLERANCE` (1 %) of it, which covers every value the slider's readout
+    (three significant digits, e.g. ``2`` for ``10**0.3 = 1.995`` and ``2.24`` for
+    ``10**0.35 = 2.2387``) can show.
+
+    Parameters
+    ----------
+    lr : float
+        A positive learning rate.
+    grid : array of float, optional
+        The slider's rates; default :data:`relubook.widgets.dying.LR_GRID`.
+
+    Returns
+    -------
+    int or None
+    """
+    if grid is None:
+        from ..widgets import dying as _dying
+
+        grid = _dying.LR_GRID
+    grid = np.asarray(grid, dtype=float)
+    k = int(np.argmin(np.abs(np.log(grid) - np.log(lr))))
+    return k if abs(lr / grid[k] - 1.0) <= LR_SNAP_TOLERANCE else None
+
+
+def _slider_rate(value: float, grid_lr: float) -> str:
+    """How the checker read the learner's number: ``lr = 2, the slider's 10^0.30 = 1.995``."""
+    if value == grid_lr:
+        return f"lr = {value:.4g} (the slider's 10^{np.log10(grid_lr):.2f})"
+    return f"lr = {value:g}, read as the slider's rate 10^{np.log10(grid_lr):.2f} = {grid_lr:.4g}"
+
+
 def smallest_killing_lr(lr, *, quiet: bool = False):
     """Check the smallest learning rate at which more than half the units die (kill a network).
 
@@ -252,9 +291,13 @@ def smallest_killing_lr(lr, *, quiet: bool = False):
     (:data:`relubook.widgets.dying.LR_GRID`, bias 0, ReLU, seed 0) whose trained network has
     more than half of its hidden units dead: :func:`relubook.widgets.dying.smallest_killing_lr`,
     stored as :data:`relubook.widgets.dying.SMALLEST_KILLING_LR` so that a check trains only
-    the learner's network (the tests verify the stored value). The answer passes when
-    training at ``lr`` kills more than half of the units and ``lr`` is at most one slider
-    step (a factor ``10**0.05`` ≈ 1.12) above the reference.
+    the learner's network (the tests verify the stored value).
+
+    The answer is first read as a rate of the slider (:func:`snap_to_lr_grid`: within 1 %,
+    so the readout's rounded ``2`` stands for ``10**0.3 = 1.995``); a number that is no rate
+    of the slider is rejected. The checker trains at that slider rate, as the widget does,
+    and passes the answer when more than half of the units die and the rate is the
+    reference or at most :data:`LR_TOLERANCE_STEPS` (one) slider step above it.
     """
     name = "smallest_killing_lr"
     try:
@@ -266,24 +309,42 @@ def smallest_killing_lr(lr, *, quiet: bool = False):
             return report(name, False, [f"expected a positive learning rate, got {fmt(lr)}."], quiet=quiet)
         from ..widgets import dying as _dying
 
+        grid = np.asarray(_dying.LR_GRID, dtype=float)
+        k = snap_to_lr_grid(value, grid)
+        if k is None:
+            if value < grid[0] or value > grid[-1]:
+                where = f"the slider goes from {grid[0]:.3g} to {grid[-1]:.3g}"
+            else:
+                above = int(np.searchsorted(grid, value))
+                where = f"the slider's rates next to it are {grid[above - 1]:.3g} and {grid[above]:.3g}"
+            return report(name, False, [
+                f"lr = {value:g} is not a rate of the slider: {where}.",
+                "hint: type the number the slider's readout shows where you stopped it (for example 0.501).",
+            ], quiet=quiet, details={"value": value})
         reference = _dying.SMALLEST_KILLING_LR
-        result = _dying.kill_run(value)
+        ref_k = snap_to_lr_grid(reference, grid)
+        grid_lr = float(grid[k])
+        result = _dying.kill_run(grid_lr)
         dead = result.dead_fraction
+        read_as = _slider_rate(value, grid_lr)
+        details = {"dead_fraction": dead, "slider_lr": grid_lr, "slider_index": k, "reference": reference}
         if dead <= 0.5:
             return report(name, False, [
-                f"at lr = {value:g} training kills {100 * dead:.1f} % of the units, not more than half.",
-                "hint: move the learning-rate slider up until the title shows more than 50 % dead.",
-            ], quiet=quiet, details={"dead_fraction": dead})
-        if value > reference * LR_TOLERANCE_FACTOR * (1 + 1e-9):
+                f"at {read_as}, training kills {100 * dead:.1f} % of the units, not more than half.",
+                "hint: step the slider up from a small rate, one notch at a time, and stop at the first "
+                "rate whose title shows more than 50 % dead.",
+            ], quiet=quiet, details=details)
+        if k > ref_k + LR_TOLERANCE_STEPS:
             return report(name, False, [
-                f"at lr = {value:g} more than half die ({100 * dead:.1f} %), but a smaller rate on the "
+                f"at {read_as}, more than half die ({100 * dead:.1f} %), but a smaller rate on the "
                 "slider already does that.",
                 "hint: step the slider down one notch at a time and stop at the last rate above 50 % dead.",
-            ], quiet=quiet, details={"dead_fraction": dead})
+            ], quiet=quiet, details=details)
         return report(name, True, [
-            f"at lr = {value:g}, {100 * dead:.1f} % of the hidden units are dead after training; "
-            f"the smallest such rate on the slider is {reference:.3g} (tolerance: one slider step).",
-        ], quiet=quiet, details={"dead_fraction": dead, "reference": reference})
+            f"at {read_as}, {100 * dead:.1f} % of the hidden units are dead after training; "
+            f"the smallest such rate on the slider is {reference:.4g} (shown as {reference:.3g}); "
+            "one step above it is also accepted.",
+        ], quiet=quiet, details=details)
     except Exception as exc:  # never raise into the notebook
         return report(name, False, [f"the checker itself failed ({type(exc).__name__}: {exc})."], quiet=quiet)
 
