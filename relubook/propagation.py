@@ -36,6 +36,7 @@ from . import activations
 
 __all__ = [
     "RELU_FAMILY",
+    "activation_rms",
     "activation_stds",
     "gradient_norms",
     "init_std",
@@ -135,10 +136,28 @@ def _forward(depth, width, activation, init, rng, n_samples, scale):
     return act, rng, hs, zs, ws
 
 
+def _pooled_second_moments(depth, width, activation, init, rng, n_samples, scale, n_networks,
+                           centred: bool) -> np.ndarray:
+    """Per-layer variance (``centred``) or mean square of the activations, averaged over networks."""
+    rng = _rng(rng)
+    n_networks = _positive_int(n_networks, "n_networks")
+    moments = np.zeros(_positive_int(depth, "depth") + 1)
+    for _ in range(n_networks):
+        _, _, hs, _, _ = _forward(depth, width, activation, init, rng, n_samples, scale)
+        moments += np.array([h.var() if centred else np.mean(np.square(h)) for h in hs])
+    return moments / n_networks
+
+
 def activation_stds(depth: int, width: int, activation: str = "relu", init="default",
                     rng: np.random.Generator | int = 0, n_samples: int = 256, *,
                     scale: float = 1.0, n_networks: int = 1) -> np.ndarray:
     """Standard deviation of the input and of every layer's output, at initialisation.
+
+    This is the spread around the mean. A ReLU layer's outputs are never
+    negative, so their mean is positive and their standard deviation is
+    smaller than their root mean square (about ``sqrt(1 - 1/pi) = 0.83``
+    times it); He initialisation keeps the root mean square, see
+    :func:`activation_rms`.
 
     Parameters
     ----------
@@ -166,13 +185,35 @@ def activation_stds(depth: int, width: int, activation: str = "relu", init="defa
         Entry 0 is the standard deviation of the input, entry ``l`` that of
         ``h_l`` (over every sample, unit and network).
     """
-    rng = _rng(rng)
-    n_networks = _positive_int(n_networks, "n_networks")
-    variances = np.zeros(_positive_int(depth, "depth") + 1)
-    for _ in range(n_networks):
-        _, _, hs, _, _ = _forward(depth, width, activation, init, rng, n_samples, scale)
-        variances += np.array([h.var() for h in hs])
-    return np.sqrt(variances / n_networks)
+    return np.sqrt(_pooled_second_moments(depth, width, activation, init, rng, n_samples, scale,
+                                          n_networks, centred=True))
+
+
+def activation_rms(depth: int, width: int, activation: str = "relu", init="default",
+                   rng: np.random.Generator | int = 0, n_samples: int = 256, *,
+                   scale: float = 1.0, n_networks: int = 1) -> np.ndarray:
+    """Root mean square ``sqrt(mean(h**2))`` of the input and of every layer's output, at initialisation.
+
+    This is the quantity He et al.'s derivation keeps: with weight variance
+    ``2 / fan_in`` a ReLU layer's expected mean square ``E[h_l**2]`` equals
+    that of its input ``E[h_{l-1}**2]``. Unlike :func:`activation_stds` it
+    does not subtract the mean, which is positive after a ReLU.
+
+    Parameters
+    ----------
+    depth, width, activation, init, rng, n_samples, scale, n_networks
+        As in :func:`activation_stds`; with several networks the mean squares
+        are averaged before the square root is taken. The same arguments
+        (and seed) draw the same networks in both functions.
+
+    Returns
+    -------
+    ndarray of shape (depth + 1,)
+        Entry 0 is the RMS of the input, entry ``l`` that of ``h_l`` (over
+        every sample, unit and network).
+    """
+    return np.sqrt(_pooled_second_moments(depth, width, activation, init, rng, n_samples, scale,
+                                          n_networks, centred=False))
 
 
 def gradient_norms(depth: int, width: int, activation: str = "relu", init="default",

@@ -143,6 +143,31 @@ def _identity_cases() -> list[Case]:
     return cases
 
 
+def _pieces(call: np.ndarray, shape: tuple):
+    """The arrays of ``shape`` that one call of the spy's relu worked on.
+
+    The call's own input, or, when several arrays went through relu at once,
+    each slice of a stack (``np.stack([x, -x])``, along any axis) or each block
+    of a concatenation (``np.concatenate([x, -x])``, along any axis).
+    """
+    if call.shape == shape:
+        yield call
+    if call.ndim == len(shape) + 1:
+        for axis in range(call.ndim):
+            moved = np.moveaxis(call, axis, 0)
+            if moved.shape[1:] == shape:
+                yield from moved
+    if call.ndim == len(shape):
+        for axis, n in enumerate(shape):
+            rest_ok = call.shape[:axis] + call.shape[axis + 1:] == shape[:axis] + shape[axis + 1:]
+            if rest_ok and n and call.shape[axis] > n and call.shape[axis] % n == 0:
+                yield from np.split(call, call.shape[axis] // n, axis=axis)
+
+
+def _spy_saw(spy: _SpyReLU, target: np.ndarray) -> bool:
+    return any(np.array_equal(piece, target) for call in spy.calls for piece in _pieces(call, target.shape))
+
+
 def _compare_identity(args, expected, got) -> str | None:
     x, spy = args
     xa = np.asarray(x, dtype=np.float64)
@@ -151,13 +176,13 @@ def _compare_identity(args, expected, got) -> str | None:
         i = tuple(int(k) for k in np.argwhere(~np.isclose(g, xa, rtol=1e-6, atol=1e-9))[0])
         return (f"reconstruct(x, relu) should give back x.\n   expected: {fmt(x)}\n   got:      {fmt(got)}\n"
                 f"   first wrong value at index {i}: expected {fmt(xa[i])}, got {fmt(g[i])}")
-    used_neg = any(c.shape == xa.shape and np.array_equal(c, -xa) for c in spy.calls)
-    used_pos = any(c.shape == xa.shape and np.array_equal(c, xa) for c in spy.calls)
+    used_pos, used_neg = _spy_saw(spy, xa), _spy_saw(spy, -xa)
     if not (used_pos and used_neg):
         missing = " and ".join(s for s, used in (("relu(x)", used_pos), ("relu(-x)", used_neg)) if not used)
         verb = "were" if " and " in missing else "was"
-        return (f"the values are right, but {missing} {verb} never computed with the relu you were given; "
-                "returning x directly shows nothing about ReLU.")
+        return (f"the values are right, but {missing} {verb} never computed with the relu you were given "
+                "(it records its inputs; x and -x count whether passed separately or stacked in one array). "
+                "Build x from that relu's two outputs rather than returning x or computing ReLU another way.")
     return None
 
 
@@ -183,7 +208,9 @@ def relu_identity(reconstruct, *, quiet: bool = False):
 
     The checker calls ``reconstruct`` on several arrays, passing as ``relu`` a correct
     ReLU that records its inputs, and verifies that the result equals ``x`` and that
-    both ``relu(x)`` and ``relu(-x)`` were computed.
+    both ``relu(x)`` and ``relu(-x)`` were computed, in two calls or in one call on
+    a stack or concatenation of ``x`` and ``-x``. The output's dtype is not checked
+    (the exercise is about the identity): a float32 input may come back as float64.
 
     Parameters
     ----------
@@ -198,7 +225,7 @@ def relu_identity(reconstruct, *, quiet: bool = False):
     """
     result = check_function(
         "relu_identity", reconstruct, lambda x, relu: np.array(x, copy=True), _identity_cases(),
-        arg_names=("x", "relu"), compare=_compare_identity, diagnose=_diagnose_identity,
+        arg_names=("x", "relu"), compare=_compare_identity, diagnose=_diagnose_identity, require_dtype=False,
         hint="return relu(x) - relu(-x), using the relu passed as the second argument.",
         summary="x = relu(x) - relu(-x) held on every input.", quiet=True,
     )
