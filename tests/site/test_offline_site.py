@@ -230,3 +230,12 @@ def test_no_serious_accessibility_violations_in_book_content(visit, page):
     assert v.axe, "axe-core did not run (node_modules/axe-core missing: run `make assets`)"
     assert not v.axe["own"], f"{page}: {v.axe['own']}"
 
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_serious_accessibility_violations_in_the_theme_either(visit, page):
+    """The theme's own parts pass too. Its one offender, the search button whose aria-label ("Search")
+    hid its visible text ("Search Ctrl+K"), is replaced by _templates/search-button-field.html."""
+    v = visit(page)
+    assert v.axe, "axe-core did not run (node_modules/axe-core missing: run `make assets`)"
+    assert not v.axe["theme"], f"{page}: {v.axe['theme']}"
