@@ -365,7 +365,7 @@ def kill_grid(lrs: Sequence[float], biases: Sequence[float], activation: str = "
             result = kill_run(lr, bias, activation)
             X, y = _moons()
             plot_decision_boundary(ax, result.model, X, y, resolution=50)
-            ax.set_title(f"lr {lr:g}, bias {bias:g}\ndead {100 * result.dead_fraction:.0f} %", fontsize=8)
+            ax.set_title(f"lr {lr:.3g}, bias {bias:g}\ndead {100 * result.dead_fraction:.0f} %", fontsize=8)
             if i < len(biases) - 1:
                 ax.set_xlabel("")
             if j > 0:
