@@ -85,6 +85,24 @@ def test_update_born_dead_changes_with_depth():
     assert any(np.ptp(line.get_ydata()) == 0 for line in lines)
 
 
+def test_born_dead_title_is_the_estimate_a_curve_to_that_depth_gives():
+    """The widget reads P(born dead) from one cached curve per width; each entry must equal a
+    fresh curve stopped at that depth (same seed), so caching changes nothing a reader sees."""
+    from relubook import born_dead
+
+    for depth, width in [(1, 2), (7, 3), (23, 4), (50, 10), (12, 3)]:
+        fresh = born_dead.born_dead_curve(width, depth, n_nets=400, rng=np.random.default_rng(dying.BORN_DEAD_SEED),
+                                          init="he", n_points=9)[-1]
+        title = dying.update_born_dead(depth, width).axes[0].get_title()
+        assert title.endswith(f"P(born dead) ≈ {fresh:.2f}"), (depth, width, title)
+        plt.close("all")
+    for bad, error in [(2.5, TypeError), (0, ValueError), ("3", TypeError)]:
+        with pytest.raises(error, match="depth"):
+            dying.update_born_dead(bad, 3)
+        with pytest.raises(error, match="width"):
+            dying.update_born_dead(3, bad)
+
+
 def test_born_dead_heatmap_and_curves():
     table = np.array([[0.0, 0.5, 0.9], [0.0, 0.2, 0.4]])
     fig = dying.born_dead_heatmap(table, [2, 3])

@@ -25,6 +25,8 @@ training sample) divided by the number of hidden units.
 
 from __future__ import annotations
 
+import functools
+
 import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -466,6 +468,28 @@ def _nice_bound(value: float) -> float:
     return float(next(m * decade for m in (1.0, 2.0, 5.0, 10.0) if m * decade >= value))
 
 
+BORN_DEAD_SEED = 12345
+#: Depth to which one estimate is computed at a time (the widget's slider goes to 50).
+BORN_DEAD_DEPTHS = 50
+
+
+@functools.lru_cache(maxsize=64)
+def _born_dead_curve(width: int, max_depth: int, n_nets: int, init: str) -> np.ndarray:
+    return born_dead.born_dead_curve(width, max_depth, n_nets=n_nets, rng=np.random.default_rng(BORN_DEAD_SEED),
+                                     init=init, n_points=9)
+
+
+def _born_dead_probability(depth: int, width: int, n_nets: int, init: str) -> float:
+    """P(born dead) at ``depth``, from one cached curve per width (entry ``depth - 1``).
+
+    The curve draws its layers in order from one seeded generator, so its entry at a depth
+    does not depend on how deep the curve goes: one curve to depth 50 answers every depth
+    of the slider, with exactly the number a curve stopped at that depth would give.
+    """
+    curve = _born_dead_curve(width, max(depth, BORN_DEAD_DEPTHS), n_nets, init)
+    return float(curve[depth - 1])
+
+
 def update_born_dead(depth: int, width: int, *, ax: Axes | None = None, n_seeds: int = 6,
                      n_nets: int = 400, init: str = "he") -> Figure:
     """The *born dead* widget: outputs of a few fresh networks over [-1, 1], and P(born dead).
@@ -473,6 +497,8 @@ def update_born_dead(depth: int, width: int, *, ax: Axes | None = None, n_seeds:
     Networks ``k = 0 .. n_seeds - 1`` use seed ``k``; the probability is estimated from
     ``n_nets`` networks with seed 12345 (so the same setting always gives the same title).
     """
+    depth, width = born_dead._check_int("depth", depth), born_dead._check_int("width", width)
+    n_nets = born_dead._check_int("n_nets", n_nets)
     if ax is None:
         _, ax = plotting.subplots()
     largest = 0.0
@@ -482,8 +508,7 @@ def update_born_dead(depth: int, width: int, *, ax: Axes | None = None, n_seeds:
         largest = max(largest, float(np.max(np.abs(out))))
     top = _nice_bound(1.1 * largest)  # symmetric, from a short ladder: the axes change only between rungs
     ax.set_ylim(-top, top)
-    p = born_dead.born_dead_curve(width, depth, n_nets=n_nets, rng=np.random.default_rng(12345),
-                                  init=init, n_points=9)[-1]
+    p = _born_dead_probability(depth, width, n_nets, init)
     plotting.label_axes(ax, "input $x$", "network output")
     ax.set_title(f"depth {depth}, width {width}: P(born dead) ≈ {p:.2f}", fontsize=9)
     return ax.figure
