@@ -25,8 +25,6 @@ training sample) divided by the number of hidden units.
 
 from __future__ import annotations
 
-import functools
-
 import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -473,7 +471,7 @@ BORN_DEAD_SEED = 12345
 BORN_DEAD_DEPTHS = 50
 
 
-@functools.lru_cache(maxsize=64)
+@lru_cache(maxsize=64)
 def _born_dead_curve(width: int, max_depth: int, n_nets: int, init: str) -> np.ndarray:
     return born_dead.born_dead_curve(width, max_depth, n_nets=n_nets, rng=np.random.default_rng(BORN_DEAD_SEED),
                                      init=init, n_points=9)
