@@ -5,7 +5,8 @@ Usage (from the project root, inside the venv)::
     python tools/nb.py exercises            # solutions/*.ipynb -> exercises/*.ipynb, then execute them
     python tools/nb.py exercises --no-run   # generate only
     python tools/nb.py setup-cell           # (re)write the Colab setup cell of every notebook
-    python tools/nb.py execute NB [NB ...]  # execute notebooks in place, storing outputs and widget state
+    python tools/nb.py execute NB [NB ...]  # execute notebooks in place, storing outputs, widget state
+                                            # and the results of the prose's {eval} roles
 
 Exercise generation
 -------------------
@@ -173,8 +174,54 @@ def generate_exercises(run: bool = True, only: list[Path] | None = None) -> list
 # ----------------------------------------------------------------------------
 # Execution with stored outputs
 # ----------------------------------------------------------------------------
+EVAL_ROLE = re.compile(r"\{eval\}`([^`]+)`")
+
+
+def eval_expressions(source: str) -> list[str]:
+    """The expressions of a markdown cell's ``{eval}`` roles, in order, each once."""
+    return list(dict.fromkeys(EVAL_ROLE.findall(source)))
+
+
+class ExpressionError(RuntimeError):
+    """An ``{eval}`` expression of a markdown cell that the kernel could not evaluate."""
+
+
+def _store_user_expressions(client, path: Path):
+    """An nbclient ``on_cell_start`` hook: evaluate each markdown cell's ``{eval}`` roles.
+
+    The results go into the cell's ``user_expressions`` metadata, in jupyterlab-myst's format,
+    evaluated where the cell stands (after the code cells above it), as myst-nb's inline
+    execution does on the site. JupyterLab then shows the numbers before anything is run.
+    """
+
+    async def hook(cell, cell_index):
+        if cell.cell_type != "markdown":
+            return
+        expressions = eval_expressions(cell.source)
+        if not expressions:
+            cell.metadata.pop("user_expressions", None)
+            return
+        msg_id = client.kc.execute("", silent=True, store_history=False,
+                                   user_expressions={e: e for e in expressions})
+        reply = await client.async_wait_for_reply(msg_id)
+        results = reply["content"]["user_expressions"]
+        stored = []
+        for expr in expressions:
+            result = dict(results[expr])
+            if result.get("status") != "ok":
+                raise ExpressionError(f"{path.name}, cell {cell_index}: {{eval}}`{expr}` failed: "
+                                      f"{result.get('ename')}: {result.get('evalue')}")
+            stored.append({"expression": expr, "result": result})
+        cell.metadata["user_expressions"] = stored
+
+    return hook
+
+
 def execute(paths: list[Path], timeout: int = 300) -> None:
-    """Execute notebooks in place (working directory: the notebook's folder)."""
+    """Execute notebooks in place (working directory: the notebook's folder).
+
+    Stores outputs, widget state, and the results of the markdown cells' ``{eval}`` roles.
+    """
     from nbclient import NotebookClient
 
     for path in paths:
@@ -183,6 +230,7 @@ def execute(paths: list[Path], timeout: int = 300) -> None:
         client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                                 resources={"metadata": {"path": str(path.parent)}},
                                 store_widget_state=True, allow_errors=False)
+        client.on_cell_start = _store_user_expressions(client, path)
         client.execute()
         nbformat.write(nb, path)
         print(f"executed {path.relative_to(ROOT)}")
