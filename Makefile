@@ -6,11 +6,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 JB_FLAGS := -W -n --keep-going
 
-.PHONY: help install assets book book-fresh test test-fast test-site lab exercises bench pdf lint clean
+.PHONY: help install assets book book-fresh test test-kernels test-fast test-site lab exercises bench pdf lint clean
 
 help:
 	@echo "make book       build the site into _build/html (creates .venv on first use)"
 	@echo "make test       every test: unit tests, nbval on all notebooks, a fresh build, browser tests"
+	@echo "make test-kernels  nbval on every notebook under this CPU's OpenBLAS kernel and three others"
 	@echo "make lab        open JupyterLab on the book"
 	@echo "make exercises  regenerate exercises/ from solutions/"
 	@echo "make bench      run the benchmark, write bench/report.md and bench/report.json"
@@ -49,11 +50,19 @@ book-fresh: install assets
 	rm -rf _build
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 
+# Unit tests with nbval on every notebook under the machine's own OpenBLAS kernel, then nbval again
+# under the other kernels this CPU can run (tools/nbval_kernels.py: Haswell, Sandybridge, Prescott),
+# then a from-scratch build with warnings as errors and the browser tests.
 test: install
 	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval --nbval-sanitize-with tests/sanitize.cfg \
 	    --nbval-cell-timeout=300 --ignore=tests/site --ignore=tests/lab
+	$(BIN)/python tools/nbval_kernels.py --kernels Haswell Sandybridge Prescott
 	$(MAKE) book-fresh
 	$(MAKE) test-site
+
+# nbval on every notebook under the machine's own kernel and the others (what `make test` proves).
+test-kernels: install
+	$(BIN)/python tools/nbval_kernels.py
 
 test-fast: install
 	$(BIN)/python -m pytest tests -n 2 --dist loadfile --ignore=tests/site --ignore=tests/lab -m "not slow"
