@@ -46,7 +46,7 @@ def test_param_changes_the_curve_and_title():
     b = wv.update_variant("elu", 1.5)
     ya, yb = _line(a, "ELU f").get_ydata(), _line(b, "ELU f").get_ydata()
     assert not np.allclose(ya, yb)
-    assert ya.min() == pytest.approx(-0.5 * (1 - math.exp(-4)))
+    assert ya.min() == pytest.approx(-0.5 * (1 - math.exp(-wv.X_HALF_WIDTH)))
     assert "alpha = 0.50" in a.axes[0].get_title() and "alpha = 1.50" in b.axes[0].get_title()
     assert a.axes[0].get_title() != b.axes[0].get_title()
 
@@ -109,15 +109,60 @@ def test_relu6_is_drawn_wide_enough_to_show_its_cap():
     assert x.min() == -wv.x_half_width("relu6") and x.max() > 6
     assert f_line.get_ydata().max() == 6.0 and ax.get_ylim()[1] > 6  # the cap is inside the axes
     assert np.all(df_line.get_ydata()[x > 6] == 0)  # flat beyond 6
-    assert wv.update_variant("relu", None).axes[0].get_ylim()[1] == pytest.approx(4.0)
 
 
-@pytest.mark.parametrize(("x_max", "top"), [(2.0, 4.0), (4.0, 4.0), (8.0, 7.0)])
-def test_x_max_sets_the_drawn_range(x_max, top):
+def test_every_activation_is_drawn_in_the_same_frame():
+    """One frame for all: switching activation never changes the axes (so the redraw is a blit)."""
+    frames = set()
+    for name in activations.names():
+        ax = wv.update_variant(name, None).axes[0]
+        frames.add((ax.get_xlim(), ax.get_ylim(), ax.get_title().count("\n")))
+        plt.close("all")
+    assert frames == {((-wv.X_HALF_WIDTH, wv.X_HALF_WIDTH), wv.Y_RANGE, 1)}
+
+
+def test_explorer_redraws_by_blitting_after_the_first_setting():
+    run = widgets.Redraw(wv.update_variant)
+    for name in ["relu", "relu6", "elu", "squared_relu"]:
+        run.draw(run(name=name, param=None))
+        frame = run._background_frame
+    assert run.reusing and frame == run._last_frame
+
+
+@pytest.mark.parametrize("x_max", [2.0, 4.0, 8.0])
+def test_x_max_sets_the_drawn_range(x_max):
     fig = wv.update_variant("elu", None, x_max=x_max)
     x = _line(fig, "ELU f").get_xdata()
     assert (x.min(), x.max()) == (-x_max, x_max)
-    assert fig.axes[0].get_xlim() == (-x_max, x_max) and fig.axes[0].get_ylim()[1] == pytest.approx(top)
+    assert fig.axes[0].get_xlim() == (-x_max, x_max) and fig.axes[0].get_ylim() == wv.Y_RANGE
+
+
+def test_bad_x_max_and_name_are_rejected():
+    with pytest.raises(ValueError, match="x_max"):
+        wv.update_variant("elu", None, x_max=0.0)
+    with pytest.raises((KeyError, ValueError)):
+        wv.x_half_width("no_such_activation")
+
+
+def test_explorer_legend_names_f_and_its_derivative():
+    settings = [{"name": n, "param": None} for n in activations.names()[:3]]
+    fig = wv.explorer_legend(widgets.static_twin(wv.update_variant, settings=settings, ncols=3))
+    texts = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert any(t.startswith("f,") for t in texts) and any(t.startswith("f′") for t in texts)
+    assert any("ReLU" in t for t in texts)
+    with pytest.raises(TypeError):
+        wv.explorer_legend("not a figure")
+
+
+def test_explorer_numbers_come_from_activation_summary():
+    from relubook import activation_summary
+
+    assert wv.variant_summary is activation_summary.variant_summary
+    assert wv.softplus_gap is activation_summary.softplus_gap
+    with pytest.raises(TypeError):
+        activation_summary.params_for("elu", "big")
+    with pytest.raises(ValueError):
+        activation_summary.softplus_gap(0.0)
 
 
 def test_variant_title_is_the_explorer_title():
@@ -143,7 +188,7 @@ def test_variant_grid_without_sharey_keeps_relu6_cap_visible():
     settings = [{"name": n, "param": None} for n in activations.names()]
     fig = widgets.static_twin(wv.update_variant, settings=settings, ncols=5, sharey=False)
     by_name = dict(zip(activations.names(), fig.axes, strict=False))
-    assert by_name["relu6"].get_ylim()[1] > 6 and by_name["tanh"].get_ylim()[1] == pytest.approx(4.0)
+    assert by_name["relu6"].get_ylim()[1] > 6 and by_name["tanh"].get_ylim() == wv.Y_RANGE
 
 
 @pytest.mark.parametrize("beta", wv.SOFTPLUS_BETAS)

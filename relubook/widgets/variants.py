@@ -1,24 +1,26 @@
 """Widgets of chapter 3: the variant explorer and Softplus → ReLU.
 
-Both follow the book's widget pattern: a pure computation (numbers the tests
-check), a pure update function ``update_xxx(..., *, ax=None) -> Figure``, a
-live control built with :func:`relubook.widgets.live` and a static twin.
+Only what makes the widgets lives here: the pure update functions
+``update_xxx(..., *, ax=None) -> Figure``, the live controls built with
+:func:`relubook.widgets.live`, and the legend of the explorer's static twin.
+The numbers they show are computed in :mod:`relubook.activation_summary`.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from .. import activations, plotting
-from ..tables import mean_on_standard_normal
+from ..activation_summary import first_param, softplus_gap, variant_summary, variant_title
 from ._core import live
 
 __all__ = [
     "SOFTPLUS_BETAS",
     "X_HALF_WIDTH",
+    "Y_RANGE",
+    "explorer_legend",
     "first_param",
     "softplus_gap",
     "update_softplus",
@@ -32,14 +34,22 @@ __all__ = [
 #: The settings of the Softplus static twin.
 SOFTPLUS_BETAS = [0.5, 1.0, 2.0, 5.0, 20.0]
 
-#: Half-width of the x range the explorer draws: 4, but 8 for ReLU6 so that its cap at 6 shows.
-X_HALF_WIDTH = {"relu6": 8.0}
-_DEFAULT_HALF_WIDTH = 4.0
+#: Half-width of the x range the explorer draws, the same for every activation: wide enough for
+#: ReLU6's cap at 6. One frame for all means a change of activation redraws only the curves
+#: (blitting), never the axes and their layout.
+X_HALF_WIDTH = 7.0
+#: The y range of the explorer, the same for every activation (ReLU6's cap at 6 is inside it).
+Y_RANGE = (-2.0, 7.0)
+
+_F_STYLE = {"color": "0.15", "linestyle": ":", "linewidth": 1.5, "marker": ".", "markevery": 50,
+            "markersize": 5}
 
 
-def x_half_width(name: str) -> float:
-    """Half-width of the x range :func:`update_variant` draws for ``name`` (wide enough for every kink)."""
-    return X_HALF_WIDTH.get(name, _DEFAULT_HALF_WIDTH)
+def x_half_width(name: str | None = None) -> float:
+    """Half-width of the x range :func:`update_variant` draws (the same for every activation)."""
+    if name is not None:
+        activations.get(name)  # a wrong name is an error here too
+    return X_HALF_WIDTH
 
 
 def _axes(ax):
@@ -47,64 +57,6 @@ def _axes(ax):
         fig, ax = plotting.subplots()
         return fig, ax
     return ax.figure, ax
-
-
-def _fmt3(v: float) -> str:
-    """Three decimals without a negative zero."""
-    return f"{round(v, 3) + 0.0:.3f}"
-
-
-def first_param(name: str) -> tuple[str, tuple[float, float], float] | None:
-    """``(parameter name, (low, high), default)`` of an activation's first parameter, or None."""
-    act = activations.get(name)
-    if not act.params:
-        return None
-    key = next(iter(act.params))
-    low, high = act.param_ranges.get(key, (act.params[key], act.params[key]))
-    return key, (float(low), float(high)), float(act.params[key])
-
-
-def _params_for(name: str, param: float | None) -> dict:
-    """The activation's parameters with its first one set to ``param`` (clipped to its slider range)."""
-    act = activations.get(name)
-    info = first_param(name)
-    if info is None or param is None:
-        return dict(act.params)
-    key, (low, high), _ = info
-    value = min(max(float(param), low), high)
-    if key == "alpha" and name == "celu" and value == 0:  # CELU divides by alpha
-        value = low if low > 0 else 1e-3
-    return {**act.params, key: value}
-
-
-def variant_summary(name: str, param: float | None = None) -> dict:
-    """The numbers the variant explorer shows for one setting.
-
-    Returns
-    -------
-    dict
-        ``params`` (the parameters used), ``f0``, ``df0``, ``df_m3`` (value at
-        0, slope at 0 and at -3) and ``mean_normal`` (mean output on standard
-        normal input).
-    """
-    act = activations.get(name)
-    params = _params_for(name, param)
-    return {
-        "params": params,
-        "f0": float(act.forward(0.0, **params)) + 0.0,
-        "df0": float(act.grad(0.0, **params)) + 0.0,
-        "df_m3": float(act.grad(-3.0, **params)) + 0.0,
-        "mean_normal": mean_on_standard_normal(name, **params),
-    }
-
-
-def variant_title(name: str, param: float | None = None, *, summary: dict | None = None) -> str:
-    """The explorer's title: the activation, its parameters and its mean output on N(0, 1)."""
-    act = activations.get(name)
-    summary = variant_summary(name, param) if summary is None else summary
-    setting = ", ".join(f"{k} = {v:.2f}" for k, v in summary["params"].items())
-    head = act.label + (f" ({setting})" if setting else "")
-    return f"{head}\nmean on N(0,1): {_fmt3(summary['mean_normal'])}"
 
 
 def update_variant(name: str, param: float | None = None, *, x_max: float | None = None,
@@ -119,9 +71,9 @@ def update_variant(name: str, param: float | None = None, *, x_max: float | None
         Value of the activation's first parameter (α or β); ignored when it has
         none, clipped to the registry's slider range otherwise.
     x_max : float, optional
-        Draw ``x`` on ``[-x_max, x_max]``; default :func:`x_half_width` (4, or
-        8 for ReLU6). The y range is ``[-2, 4]``, or ``[-2, 7]`` when
-        ``x_max > 4`` so that ReLU6's cap at 6 is visible.
+        Draw ``x`` on ``[-x_max, x_max]``; default :data:`X_HALF_WIDTH` for
+        every activation, so that the axes never change between settings. The
+        y range is :data:`Y_RANGE`.
     ax : matplotlib Axes, optional
         Draw here; default a new figure.
 
@@ -131,26 +83,47 @@ def update_variant(name: str, param: float | None = None, *, x_max: float | None
         The title (:func:`variant_title`) reads back the parameter and the mean
         output on N(0, 1). ``f`` is drawn in the activation's own colour and
         line style, ``f'`` as a dark dotted line with dots, ReLU as a thin grey
-        line; a legend is added when the axes is alone in its figure (not in
-        the small multiples of the static twin).
+        line; a legend is added when the axes is alone in its figure (the
+        static twin gets one legend for all panels, :func:`explorer_legend`).
     """
     act = activations.get(name)
     summary = variant_summary(name, param)
     params = summary["params"]
     half = x_half_width(name) if x_max is None else float(x_max)
+    if not half > 0:
+        raise ValueError(f"x_max must be positive, got {x_max}")
     xs = np.linspace(-half, half, 801)
     fig, ax = _axes(ax)
     if name != "relu":
         plotting.plot_activation(ax, "relu", xs, faint=True, label="ReLU (reference)")
     plotting.plot_activation(ax, name, xs, label=f"{act.label} f", **params)
-    ax.plot(xs, act.grad(xs, **params), color="0.15", linestyle=":", linewidth=1.5, marker=".",
-            markevery=50, markersize=5, label=f"{act.label} f′")
+    ax.plot(xs, act.grad(xs, **params), label=f"{act.label} f′", **_F_STYLE)
     plotting.zero_lines(ax)
     ax.set_xlim(-half, half)
-    ax.set_ylim(-2.0, 7.0 if half > _DEFAULT_HALF_WIDTH else 4.0)
+    ax.set_ylim(*Y_RANGE)
     plotting.label_axes(ax, "$x$", "$f(x)$, $f'(x)$", variant_title(name, param, summary=summary))
-    if len(fig.axes) == 1:  # the static twin explains the line styles in its caption instead
+    if len(fig.axes) == 1:  # the static twin has one legend for all its panels instead
         plotting.legend_if_several(ax, loc="upper left")
+    return fig
+
+
+def explorer_legend(fig: Figure) -> Figure:
+    """One legend for a static twin of :func:`update_variant`: what f, f′ and the grey line are.
+
+    Parameters
+    ----------
+    fig : Figure
+        The static twin's figure.
+    """
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    handles = [
+        Line2D([], [], color="0.35", linestyle="--", linewidth=2,
+               label="f, the activation (its own colour and line style)"),
+        Line2D([], [], label="f′, its derivative", **_F_STYLE),
+        Line2D([], [], color="0.6", linewidth=1.2, label="ReLU, for reference"),
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncols=3, frameon=False)
     return fig
 
 
@@ -180,21 +153,6 @@ def variant_explorer():
     follow()
     dropdown.observe(follow, names="value")
     return live(update_variant, {"name": dropdown, "param": slider})
-
-
-def softplus_gap(beta: float, x: np.ndarray | None = None) -> dict:
-    """The largest gap between Softplus with sharpness ``beta`` and ReLU.
-
-    Returns
-    -------
-    dict
-        ``measured`` (max of ``softplus_beta(x) - relu(x)`` on the grid, which
-        contains 0), ``theory`` (``log(2) / beta``) and ``at`` (where it occurs).
-    """
-    xs = np.linspace(-6.0, 6.0, 1201) if x is None else np.asarray(x, dtype=float)
-    gap = activations.softplus(xs, beta=beta) - activations.relu(xs)
-    i = int(np.argmax(gap))
-    return {"measured": float(gap[i]), "theory": math.log(2.0) / beta, "at": float(xs[i]) + 0.0}
 
 
 def update_softplus(beta: float, *, ax=None) -> Figure:
