@@ -16,8 +16,10 @@ registry's forward and derivative functions at their default parameters:
 
 :func:`comparison_rows` returns one ``dict`` per activation;
 :func:`render_html` turns the rows into an HTML table (no pandas needed), and
-:func:`relative_cost` times each forward pass against ReLU (interleaved, median
-of several rounds) for the separate, machine-dependent cost column.
+:func:`cost_rows` measures the separate, machine-dependent cost of each forward
+pass and derivative beside ReLU and the one-thread copy floor (every row timed
+the same way: interleaved rounds, best of N); :func:`relative_cost` is its
+short form and :func:`render_cost_html` shows either.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ __all__ = [
     "formula",
     "mean_on_standard_normal",
     "measure_minimum",
+    "COPY",
+    "cost_rows",
+    "interleaved_best",
     "relative_cost",
     "render_cost_html",
     "render_html",
@@ -247,45 +252,157 @@ def render_html(rows: Sequence[dict], columns: Sequence[tuple[str, str]] = COLUM
             f"<tbody>\n{body}\n</tbody>\n</table>")
 
 
-def relative_cost(names: Iterable[str] | None = None, *, size: int = 200_000, rounds: int = 7,
-                  number: int = 4, seed: int = 0) -> dict[str, float]:
-    """Time each forward pass on ``size`` float32 inputs, relative to ReLU.
+#: The name :func:`cost_rows` gives the one-thread copy floor in its timings.
+COPY = "copy"
 
-    The timing is interleaved to cancel drifts of the machine's speed: in each
-    of ``rounds`` rounds, every activation is timed (``number`` calls)
-    right after a fresh timing of ReLU (best of three), and the ratio of the
-    two is recorded.
-    The result is the median ratio over the rounds. ReLU itself is timed
-    against ReLU too, so its row shows the noise level (about 1).
 
-    Machine dependent: print it in a cell whose output is not compared.
+def interleaved_best(fns: dict, *, rounds: int = 7, number: int = 2) -> dict[str, list[float]]:
+    """Time several functions the same way, interleaved: every round times each once.
+
+    Parameters
+    ----------
+    fns : dict
+        Key -> function of no arguments.
+    rounds : int, default 7
+        Number of rounds. In each round every function is timed once, one
+        after another in the order of ``fns``, so that a drift of the
+        machine's speed hits all of them alike.
+    number : int, default 2
+        Calls per timing; a timing is the mean time of one call.
 
     Returns
     -------
     dict
-        Registry name -> median time relative to ReLU.
+        Key -> list of ``rounds`` timings in seconds, in round order (their
+        minimum is the "best of N"). Every function is called once before the
+        first round (warm-up, not timed).
     """
-    if rounds < 1 or number < 1:
-        raise ValueError("rounds and number must be at least 1")
-    x = np.random.default_rng(seed).standard_normal(size).astype(np.float32)
-    names = list(activations.names() if names is None else names)
-    acts = {n: activations.get(n) for n in names}
-    relu = activations.relu
-    ratios: dict[str, list[float]] = {n: [] for n in names}
+    if not isinstance(rounds, int) or not isinstance(number, int) or rounds < 1 or number < 1:
+        raise ValueError(f"rounds and number must be integers >= 1, got rounds={rounds!r}, number={number!r}")
+    for fn in fns.values():
+        fn()
+    samples: dict[str, list[float]] = {key: [] for key in fns}
     for _ in range(rounds):
-        for n in names:
-            base = min(timeit.repeat(lambda: relu(x), number=number, repeat=3))  # ReLU is cheap: best of 3
-            act = acts[n]
-            ratios[n].append(timeit.timeit(lambda act=act: act.forward(x, **act.params), number=number) / base)
-    return {n: float(np.median(r)) for n, r in ratios.items()}
+        for key, fn in fns.items():
+            samples[key].append(timeit.timeit(fn, number=number) / number)
+    return samples
 
 
-def render_cost_html(costs: dict[str, float]) -> str:
-    """A two-column HTML table: activation and time relative to ReLU."""
-    body = "\n".join(f"<tr><td>{html.escape(activations.get(n).label)}</td><td>{c:.1f}×</td></tr>"
-                     for n, c in costs.items())
-    return ('<table class="relubook-table">\n<thead><tr><th>Activation</th>'
-            "<th>Time relative to ReLU</th></tr></thead>\n"
+def cost_rows(names: Iterable[str] | None = None, *, size: int = 1_000_000, rounds: int = 7, number: int = 2,
+              seed: int = 0, derivatives: bool = True) -> list[dict]:
+    """Measured cost of each activation (and derivative) beside ReLU and the copy floor.
+
+    Every row is measured the same way: on one array of ``size`` float32
+    numbers (standard normal times 3, so both sides of every kink are hit),
+    the copy floor, every forward pass and every derivative are timed
+    interleaved by :func:`interleaved_best` (``rounds`` rounds of ``number``
+    calls each, the same for all), and each time is the best of the rounds.
+
+    The *copy floor* is ``np.copyto(out, x)`` into a ready array: reading
+    and writing every element once on one thread, which no elementwise
+    function can beat. Its ratio tells memory-bound functions (close to 1)
+    from compute-bound ones.
+
+    Parameters
+    ----------
+    names : iterable of str, optional
+        Registry names (default: all, in the book's order). ReLU is timed in
+        any case, as the reference.
+    size : int, default 1_000_000
+        Elements of the input array.
+    rounds, number : int
+        See :func:`interleaved_best`.
+    seed : int, default 0
+        Seed of the input array.
+    derivatives : bool, default True
+        Also time each derivative (``grad`` of the registry).
+
+    Returns
+    -------
+    list of dict
+        One dict per name, in order, with keys ``name``, ``label``,
+        ``forward_ms`` (best time of one call), ``forward_vs_relu`` (best
+        over best of ReLU), ``forward_vs_copy`` (best over best of the copy
+        floor), ``forward_vs_relu_rounds`` (the ratio to ReLU within each
+        round, for a spread), ``copy_ms``; and with ``derivatives`` the same
+        four ``grad_*`` keys, where ``grad_vs_relu`` is relative to ReLU's
+        derivative. Ratios depend on the machine: show them in a cell whose
+        output is not compared, and state a spread with any number drawn
+        from them.
+    """
+    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+        raise ValueError(f"size must be a positive integer, got {size!r}")
+    names = list(activations.names() if names is None else names)
+    acts = {n: activations.get(n) for n in names}  # raises on unknown names before any timing
+    x = (np.random.default_rng(seed).standard_normal(size) * 3).astype(np.float32)
+    out = np.empty_like(x)
+    fns: dict = {COPY: lambda: np.copyto(out, x)}
+    timed = ["relu", *[n for n in names if n != "relu"]]
+    relu_act = activations.get("relu")
+    for n in timed:
+        a = acts.get(n, relu_act)
+        fns[(n, "forward")] = lambda a=a: a.forward(x, **a.params)
+        if derivatives:
+            fns[(n, "grad")] = lambda a=a: a.grad(x, **a.params)
+    samples = interleaved_best(fns, rounds=rounds, number=number)
+    copy = min(samples[COPY])
+    rows = []
+    for n in names:
+        row = {"name": n, "label": acts[n].label, "copy_ms": copy * 1e3}
+        for kind in ("forward", "grad") if derivatives else ("forward",):
+            mine, ref = samples[(n, kind)], samples[("relu", kind)]
+            row[f"{kind}_ms"] = min(mine) * 1e3
+            row[f"{kind}_vs_relu"] = min(mine) / min(ref)
+            row[f"{kind}_vs_copy"] = min(mine) / copy
+            row[f"{kind}_vs_relu_rounds"] = [m / r for m, r in zip(mine, ref, strict=True)]
+        rows.append(row)
+    return rows
+
+
+def relative_cost(names: Iterable[str] | None = None, *, size: int = 1_000_000, rounds: int = 7,
+                  number: int = 2, seed: int = 0) -> dict[str, float]:
+    """Forward time of each activation relative to ReLU (best of ``rounds``, interleaved).
+
+    A short form of :func:`cost_rows` (forward passes only), measured the
+    same way. Machine dependent: print it in a cell whose output is not
+    compared.
+
+    Returns
+    -------
+    dict
+        Registry name -> best time over ReLU's best time.
+    """
+    rows = cost_rows(names, size=size, rounds=rounds, number=number, seed=seed, derivatives=False)
+    return {r["name"]: r["forward_vs_relu"] for r in rows}
+
+
+def render_cost_html(costs) -> str:
+    """An HTML table of measured costs.
+
+    Parameters
+    ----------
+    costs : dict or list of dict
+        The dict of :func:`relative_cost` (two columns: activation, time
+        relative to ReLU) or the rows of :func:`cost_rows` (activation; for
+        the forward pass and, when measured, the derivative: ms, × ReLU,
+        × copy floor).
+    """
+    if isinstance(costs, dict):
+        body = "\n".join(f"<tr><td>{html.escape(activations.get(n).label)}</td><td>{c:.1f}×</td></tr>"
+                         for n, c in costs.items())
+        return ('<table class="relubook-table">\n<thead><tr><th>Activation</th>'
+                "<th>Time relative to ReLU</th></tr></thead>\n"
+                f"<tbody>\n{body}\n</tbody>\n</table>")
+    rows = list(costs)
+    kinds = [k for k in ("forward", "grad") if rows and f"{k}_ms" in rows[0]]
+    title = {"forward": "forward", "grad": "derivative"}
+    head = "<th>Activation</th>" + "".join(
+        f"<th>{title[k]} ms</th><th>{title[k]} × ReLU</th><th>{title[k]} × copy</th>" for k in kinds)
+    body = "\n".join(
+        f"<tr><td>{html.escape(r['label'])}</td>" + "".join(
+            f"<td>{r[f'{k}_ms']:.2f}</td><td>{r[f'{k}_vs_relu']:.1f}×</td><td>{r[f'{k}_vs_copy']:.1f}×</td>"
+            for k in kinds) + "</tr>" for r in rows)
+    return (f'<table class="relubook-table">\n<thead><tr>{head}</tr></thead>\n'
             f"<tbody>\n{body}\n</tbody>\n</table>")
 
 

@@ -129,30 +129,88 @@ def test_no_negative_zero_printed(rows):
 def test_relative_cost_small():
     costs = tables.relative_cost(["relu", "elu"], size=1000, rounds=3, number=2)
     assert set(costs) == {"relu", "elu"}
-    assert all(c > 0 for c in costs.values())
+    assert costs["relu"] == 1.0 and costs["elu"] > 0
     assert "ELU" in tables.render_cost_html(costs)
 
 
-def test_relative_cost_is_a_median_of_interleaved_ratios(monkeypatch):
-    # Fake clock: ReLU takes 1 unit, ELU 5; one ReLU timing and one ELU timing are disturbed (x100).
+def _fake_clock(monkeypatch, cost_of, disturb=None):
+    """Replace timeit.timeit by a clock where each function takes ``cost_of[key]`` units per call."""
     calls = []
-    durations = iter([1, 1, 1, 5,  1, 1, 100, 5,  1, 1, 1, 500,  1, 1, 1, 5,  1, 1, 1, 5])
 
     def fake_timeit(stmt, number):
         calls.append(stmt)
-        return next(durations) * number
+        units = cost_of(stmt)
+        if disturb is not None:
+            units *= disturb(len(calls))
+        return units * number
 
     monkeypatch.setattr(tables.timeit, "timeit", fake_timeit)
-    monkeypatch.setattr(tables.timeit, "repeat",
-                        lambda stmt, number, repeat: [fake_timeit(stmt, number) for _ in range(repeat)])
-    costs = tables.relative_cost(["elu"], size=10, rounds=5, number=2)
-    assert costs["elu"] == pytest.approx(5.0)  # best-of-3 ReLU and the median ignore both disturbances
-    assert len(calls) == 20  # per round: 3 ReLU timings, then 1 ELU timing
+    return calls
 
 
-def test_relative_cost_validates_settings():
+def test_cost_rows_are_best_of_interleaved_rounds_beside_the_copy_floor(monkeypatch):
+    # Fake clock: copy 1 unit, ReLU 2, ReLU' 3, ELU 10, ELU' 30. Three timings are disturbed (x 50):
+    # ReLU in round 1, ELU in round 2, ELU' in round 3; the best of the rounds ignores them.
+    def cost_of(fn):
+        return fake_units[fn]
+
+    fake_units = {}
+    real_interleaved = tables.interleaved_best
+
+    def spy(fns, rounds, number):
+        units = {tables.COPY: 1, ("relu", "forward"): 2, ("relu", "grad"): 3,
+                 ("elu", "forward"): 10, ("elu", "grad"): 30}
+        for key, fn in fns.items():
+            fake_units[fn] = units[key]
+        return real_interleaved(fns, rounds=rounds, number=number)
+
+    monkeypatch.setattr(tables, "interleaved_best", spy)
+    calls = _fake_clock(monkeypatch, cost_of, disturb=lambda i: 50 if i in (2, 9, 15) else 1)
+    rows = tables.cost_rows(["relu", "elu"], size=10, rounds=4, number=3)
+    assert [r["name"] for r in rows] == ["relu", "elu"]
+    elu = rows[1]
+    assert elu["label"] == "ELU"
+    assert elu["forward_vs_relu"] == pytest.approx(5.0) and elu["forward_vs_copy"] == pytest.approx(10.0)
+    assert elu["grad_vs_relu"] == pytest.approx(10.0) and elu["grad_vs_copy"] == pytest.approx(30.0)
+    assert elu["forward_ms"] == pytest.approx(10e3) and elu["copy_ms"] == pytest.approx(1e3)
+    assert rows[0]["forward_vs_relu"] == 1.0 and rows[0]["forward_vs_copy"] == pytest.approx(2.0)
+    assert len(elu["forward_vs_relu_rounds"]) == 4
+    assert elu["forward_vs_relu_rounds"] == pytest.approx([0.1, 250.0, 5.0, 5.0])  # the spread shows them
+    # interleaved: each round times copy, relu, relu', elu, elu' once, in that order, 4 rounds
+    assert len(calls) == 5 * 4
+    assert calls[:5] == calls[5:10]
+
+
+def test_every_row_gets_the_same_number_of_timings(monkeypatch):
+    counts = {}
+
+    def fake_timeit(stmt, number):
+        counts[stmt] = counts.get(stmt, 0) + number
+        return 1e-3 * number
+
+    monkeypatch.setattr(tables.timeit, "timeit", fake_timeit)
+    tables.cost_rows(["relu", "elu", "gelu"], size=10, rounds=5, number=2)
+    assert len(counts) == 1 + 2 * 3 and set(counts.values()) == {10}
+
+
+def test_cost_rows_real_timing_and_html():
+    rows = tables.cost_rows(["relu", "squared_relu", "sigmoid"], size=2000, rounds=2, number=1)
+    assert all(r["forward_ms"] > 0 and r["grad_ms"] > 0 and r["forward_vs_copy"] > 0 for r in rows)
+    html = tables.render_cost_html(rows)
+    assert "Squared ReLU" in html and "× copy" in html and "derivative" in html
+    forward_only = tables.cost_rows(["elu"], size=100, rounds=1, number=1, derivatives=False)
+    assert "grad_ms" not in forward_only[0] and "derivative" not in tables.render_cost_html(forward_only)
+
+
+@pytest.mark.parametrize("kwargs", [{"rounds": 0}, {"number": 0}, {"size": 0}, {"rounds": 1.5}])
+def test_relative_cost_validates_settings(kwargs):
     with pytest.raises(ValueError):
-        tables.relative_cost(["relu"], rounds=0)
+        tables.relative_cost(["relu"], **{"size": 10, **kwargs})
+
+
+def test_cost_rows_rejects_unknown_names_before_timing():
+    with pytest.raises(ValueError, match="relu7"):
+        tables.cost_rows(["relu7"])
 
 
 def test_formula_uses_registry_latex():
