@@ -1,11 +1,11 @@
-"""Tests of the chapter 1 checkers: relu, relu_predictions, relu_identity, neuron_target."""
+"""Tests of the chapter 1 checkers: relu, predictions, identity, neuron target, hat from hinges, kinks."""
 
 import numpy as np
 import pytest
 
 from relubook import checks
 from relubook.checks.definition import PREDICTION_INPUTS
-from relubook.widgets.definition import NEURON_TARGET
+from relubook.hinges import NEURON_TARGET
 
 
 def _run(checker, *args):
@@ -46,12 +46,36 @@ def _scalar_relu(x):
     (lambda x: (np.asarray(x) > 0).astype(np.asarray(x).dtype), "step"),
     (_scalar_relu, "vectorisation"),
     (lambda x: list(np.maximum(0, x)) if np.ndim(x) else max(0.0, x), "list"),
-    (lambda x: np.maximum(0.0, np.asarray(x, dtype=np.float64)), "dtype"),
+    (lambda x: np.maximum(1e-9, x), "exact"),
+    (lambda x: np.maximum(-1e-9, x), "exact"),
+    (lambda x: np.maximum(0, x).astype(np.float32), "keep the input's dtype"),
+    (lambda x: np.round(np.maximum(0, x), 6), "exact"),
 ])
 def test_relu_rejects_typical_mistakes(fn, phrase):
     result = _run(checks.relu, fn)
     assert result.passed is False
     assert phrase in result.message
+
+
+def test_relu_float64_for_float32_passes_with_a_note():
+    result = _run(checks.relu, lambda x: np.maximum(0.0, np.asarray(x, dtype=np.float64)))
+    assert result.passed
+    assert "note" in result.message and "float32" in result.message and "keeps the input's dtype" in result.message
+    plain = _run(checks.relu, lambda x: np.maximum(0, x))
+    assert "note" not in plain.message
+
+
+def test_relu_near_miss_names_input_expected_and_actual():
+    result = _run(checks.relu, lambda x: np.maximum(1e-9, x))
+    assert "x = -2.0" in result.message and "expected 0.0" in result.message and "got 1e-09" in result.message
+    assert "hint:" in result.message
+
+
+def test_chapter_relu_passes():
+    def relu(x):
+        return np.maximum(0, x)
+
+    assert _run(checks.relu, relu).passed
 
 
 # ---------------------------------------------------------------- predictions
@@ -203,3 +227,86 @@ def test_value_checkers_never_raise(garbage):
 def test_reports_are_printed(capsys):
     checks.relu_predictions(None)
     assert "relu_predictions" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- hat from hinges
+
+@pytest.mark.parametrize("hinges", [
+    [(1, -1), (-2, 0), (1, 1)],
+    [(1.0, 1.0), (1.0, -1.0), (-2.0, 0.0)],          # any order
+    ((1, -1), (-1, 0), (-1, 0), (1, 1)),              # a hinge split in two
+    np.array([[1, -1], [-2, 0], [1, 1], [5, 4], [-5, 4]]),  # cancelling hinges far away
+])
+def test_hat_accepts_correct_sums(hinges):
+    assert _run(checks.hat_from_hinges, hinges).passed
+
+
+@pytest.mark.parametrize("hinges, phrases", [
+    ([(1, -1), (-2, 0)], ["x = 1.5", "add up to 0"]),
+    ([(1, -1), (-1, 0), (1, 1)], ["0 < x < 1", "-2"]),
+    ([(-1, -1), (2, 0), (-1, 1)], ["points down"]),
+    ([(1, 1), (-2, 0), (1, -1.5)], ["bends at x"]),
+    ([(1, -1), (-2, 0), (1, 1.001)], ["bends at x"]),
+    ("[(1, -1)]", ["text"]),
+    ([1, 2, 3], ["pairs"]),
+    ({-1: 1}, ["dict"]),
+    (np.maximum, ["not a function"]),
+    ([(np.nan, 0)], ["finite"]),
+])
+def test_hat_rejects_near_misses(hinges, phrases):
+    result = _run(checks.hat_from_hinges, hinges)
+    assert result.passed is False
+    for phrase in phrases:
+        assert phrase in result.message
+
+
+def test_hat_names_input_expected_and_actual():
+    result = _run(checks.hat_from_hinges, [(1, -1), (-1, 0), (1, 1)])
+    assert "at x = 0.5 the hat is 0.5 but your sum gives 1" in result.message
+
+
+# ---------------------------------------------------------------- predict the kinks
+
+@pytest.mark.parametrize("kinks, slopes", [
+    ([-1, 0, 2], [0, 2, -1, 0]),
+    ([2, 0, -1], [0, 2, -1, 0]),                  # kinks in any order
+    (np.array([-1.0, 0.0, 2.0]), (0.0, 2.0, -1.0, 0.0)),
+])
+def test_kinks_accept_correct_predictions(kinks, slopes):
+    assert _run(checks.predict_kinks, kinks, slopes).passed
+
+
+@pytest.mark.parametrize("kinks, slopes, phrase", [
+    ([1, 0, -2], [0, 2, -1, 0], "sign is flipped"),
+    ([-2, 0, 2], [0, 2, -1, 0], "not at -2"),
+    ([-1, 0], [0, 2, -1], "3 places"),
+    ([-1, 0, 2], [2, -3, 1], "weights"),
+    ([-1, 0, 2], [0, 2, -3, 1], "slope changes"),
+    ([-1, 0, 2], [0, 1, -2, -1], "adds slope 2"),
+    ([-1, 0, 2], [1, 2, -1, 0], "flat there"),
+    ([-1, 0, 2], [0, 2, -1, 0.5], "x > 2"),
+    ("-1, 0, 2", [0, 2, -1, 0], "list of numbers"),
+    ([-1, 0, 2], [[0, 2], [-1, 0]], "flat list"),
+])
+def test_kinks_reject_wrong_predictions(kinks, slopes, phrase):
+    result = _run(checks.predict_kinks, kinks, slopes)
+    assert result.passed is False
+    assert phrase in result.message
+
+
+def test_kink_exercise_constants_describe_the_same_function():
+    from relubook import hinges
+
+    x = np.linspace(-4, 4, 161)
+    f = np.maximum(0, 2 * x + 2) - 3 * np.maximum(0, x) + np.maximum(0, x - 2)
+    assert np.allclose(hinges.hinge_sum(checks.definition.KINK_HINGES, x), f)
+    assert np.allclose(hinges.hinge_sum(checks.definition.HAT_HINGES, x), hinges.hat(x))
+
+
+@pytest.mark.parametrize("garbage", [object(), {"a": 1}, [[1, 2], [3]], [None] * 3, b"bytes", float("inf"), 3])
+def test_new_value_checkers_never_raise(garbage):
+    assert _run(checks.hat_from_hinges, garbage).passed is False
+    assert _run(checks.predict_kinks, garbage, garbage).passed is False
+    assert _run(checks.predict_kinks, [-1, 0, 2], garbage).passed is False
+    assert _run(checks.hat_from_hinges, None).message.startswith("📝")
+    assert _run(checks.predict_kinks, None, None).message.startswith("📝")

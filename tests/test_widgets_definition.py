@@ -1,4 +1,4 @@
-"""Tests of the chapter 1 widgets: the neuron explorer and the hinge fit."""
+"""Tests of the chapter 1 widgets (the neuron explorer and the hinge fit) and of what they draw (relubook.hinges)."""
 
 import matplotlib
 
@@ -8,6 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
+from relubook import hinges as hg
 from relubook import widgets as rw
 from relubook.widgets import definition as wd
 
@@ -29,20 +30,20 @@ def _blue_line(ax):
 @pytest.mark.parametrize("w, b", [(1.0, 0.0), (2.0, -1.0), (-1.5, 0.75), (0.5, 2.0), (-3.0, -1.0)])
 def test_neuron_output_is_relu_of_affine(w, b):
     x = np.linspace(-3, 3, 13)
-    assert np.array_equal(wd.neuron_output(w, b, x), np.maximum(0, w * x + b))
+    assert np.array_equal(hg.neuron_output(w, b, x), np.maximum(0, w * x + b))
 
 
 @pytest.mark.parametrize("w, b, hinge", [(1.0, 0.0, 0.0), (2.0, -1.0, 0.5), (-2.0, 1.0, 0.5), (4.0, 2.0, -0.5)])
 def test_hinge_location(w, b, hinge):
-    assert wd.hinge_location(w, b) == pytest.approx(hinge)
+    assert hg.hinge_location(w, b) == pytest.approx(hinge)
     # the neuron is zero on one side of the hinge and positive on the other
-    assert wd.neuron_output(w, b, [hinge])[0] == pytest.approx(0.0, abs=1e-12)
+    assert hg.neuron_output(w, b, [hinge])[0] == pytest.approx(0.0, abs=1e-12)
 
 
 def test_no_hinge_when_weight_is_zero():
-    assert wd.hinge_location(0.0, 1.0) is None
-    assert np.all(wd.neuron_output(0.0, 0.7) == 0.7)
-    assert np.all(wd.neuron_output(0.0, -0.7) == 0.0)
+    assert hg.hinge_location(0.0, 1.0) is None
+    assert np.all(hg.neuron_output(0.0, 0.7) == 0.7)
+    assert np.all(hg.neuron_output(0.0, -0.7) == 0.0)
     fig = wd.update_neuron(0.0, 0.7)
     ax = fig.axes[0]
     assert "no hinge" in ax.get_title()
@@ -68,12 +69,12 @@ def test_update_neuron_draws_into_given_axes():
 
 
 def test_target_match_readout():
-    tw, tb = wd.NEURON_TARGET
-    assert wd.neuron_matched(tw, tb)
-    assert "matched!" in wd.update_neuron(tw, tb, target=wd.NEURON_TARGET).axes[0].get_title()
+    tw, tb = hg.NEURON_TARGET
+    assert hg.neuron_matched(tw, tb)
+    assert "matched!" in wd.update_neuron(tw, tb, target=hg.NEURON_TARGET).axes[0].get_title()
     for w, b in [(tw + 0.3, tb), (tw, tb + 0.3), (-tw, tb), (0.0, 0.0)]:
-        assert not wd.neuron_matched(w, b)
-        title = wd.update_neuron(w, b, target=wd.NEURON_TARGET).axes[0].get_title()
+        assert not hg.neuron_matched(w, b)
+        title = wd.update_neuron(w, b, target=hg.NEURON_TARGET).axes[0].get_title()
         assert "not matched" in title
     labels = [ln.get_label() for ln in wd.update_neuron(1, 0, target=(1, 1)).axes[0].get_lines()]
     assert "target" in labels
@@ -88,48 +89,48 @@ def test_neuron_static_twin_has_nine_visible_panels():
 
 def test_bad_neuron_settings_raise():
     with pytest.raises(TypeError):
-        wd.neuron_output("1", 0)
+        hg.neuron_output("1", 0)
     with pytest.raises(ValueError):
-        wd.hinge_location(np.nan, 0)
+        hg.hinge_location(np.nan, 0)
 
 
 # ---------------------------------------------------------------- hinges
 
 def test_hinge_knots_are_cell_midpoints():
-    knots = wd.hinge_knots(4, (0.0, 4.0))
+    knots = hg.hinge_knots(4, (0.0, 4.0))
     assert np.allclose(knots, [0.5, 1.5, 2.5, 3.5])
     with pytest.raises(ValueError):
-        wd.hinge_knots(0)
+        hg.hinge_knots(0)
 
 
 def test_fit_hinges_error_falls_as_k_grows():
-    errors = [wd.fit_hinges(k)[1] for k in (1, 2, 4, 8, 16)]
+    errors = [hg.fit_hinges(k)[1] for k in (1, 2, 4, 8, 16)]
     assert all(a > b for a, b in zip(errors, errors[1:], strict=False)), errors
     assert errors[-1] < 0.05 < errors[0]
 
 
 def test_fit_hinges_is_least_squares_and_exact_on_its_own_span():
-    x = wd.hinge_grid()
-    curve, error = wd.fit_hinges(4)
+    x = hg.hinge_grid()
+    curve, error = hg.fit_hinges(4)
     assert curve.shape == x.shape
     assert error == pytest.approx(np.sqrt(np.mean((curve - np.sin(x)) ** 2)))
     # a target that is itself a sum of the hinges is fitted exactly
-    knots = wd.hinge_knots(3)
+    knots = hg.hinge_knots(3)
 
     def exact(t):
         return 0.5 + 2 * np.maximum(0, t - knots[0]) - 3 * np.maximum(0, t - knots[2])
 
-    curve, error = wd.fit_hinges(3, exact)
+    curve, error = hg.fit_hinges(3, exact)
     assert error < 1e-10
     # the residual is orthogonal to every hinge (normal equations)
-    curve, _ = wd.fit_hinges(5, np.cos)
-    basis = np.maximum(0, x[:, None] - wd.hinge_knots(5)[None, :])
+    curve, _ = hg.fit_hinges(5, np.cos)
+    basis = np.maximum(0, x[:, None] - hg.hinge_knots(5)[None, :])
     assert np.allclose(basis.T @ (curve - np.cos(x)), 0, atol=1e-8)
 
 
 def test_update_hinges_draws_fit_and_error():
     ax = wd.update_hinges(4).axes[0]
-    curve, error = wd.fit_hinges(4)
+    curve, error = hg.fit_hinges(4)
     fitted = [ln for ln in ax.get_lines() if ln.get_label() == "ReLU fit"][0]
     assert np.allclose(fitted.get_ydata(), curve)
     assert f"{error:.3f}" in ax.get_title()
@@ -148,5 +149,69 @@ def test_hinge_static_twin_has_five_visible_panels():
 
 def test_hinge_at_origin_has_no_negative_zero():
     assert "hinge at x = 0.00" in wd.neuron_title(1.0, 0.0)
+    assert "b = 0.00" in wd.neuron_title(1.0, -0.0001)
     assert "-0.00" not in wd.neuron_title(1.0, 0.001)
-    assert str(wd.hinge_location(1.0, 0.0)) == "0.0"
+    assert str(hg.hinge_location(1.0, 0.0)) == "0.0"
+
+
+# ---------------------------------------------------------------- every figure names its setting
+
+@pytest.mark.parametrize("w, b", [(1.0, 0.0), (2.0, -1.0), (-1.5, 0.75), (0.0, 1.0), (-3.0, -1.0)])
+def test_neuron_title_names_the_setting_as_the_slider_shows_it(w, b):
+    title = wd.update_neuron(w, b).axes[0].get_title()
+    assert title.startswith(f"w = {w:.2f}, b = {b:.2f}: ")
+
+
+def test_matched_shows_in_the_figure_not_only_in_the_title():
+    tw, tb = hg.NEURON_TARGET
+    ax = wd.update_neuron(tw, tb, target=hg.NEURON_TARGET).axes[0]
+    assert any(wd.MATCHED_TEXT in t.get_text() for t in ax.texts)
+    # a static twin replaces panel titles; the badge stays
+    fig = rw.static_twin(lambda w, b, ax=None: wd.update_neuron(w, b, target=hg.NEURON_TARGET, ax=ax),
+                         settings=[{"w": tw, "b": tb}, {"w": 1.0, "b": 0.0}])
+    matched, unmatched = [ax for ax in fig.axes if ax.get_visible()]
+    assert any(wd.MATCHED_TEXT in t.get_text() for t in matched.texts)
+    assert not any(wd.MATCHED_TEXT in t.get_text() for t in unmatched.texts)
+    near = wd.update_neuron(tw + 0.3, tb, target=hg.NEURON_TARGET).axes[0]
+    assert not any(wd.MATCHED_TEXT in t.get_text() for t in near.texts)
+
+
+def test_matched_badge_survives_the_reused_figure():
+    tw, tb = hg.NEURON_TARGET
+    run = rw.Redraw(lambda w, b, ax=None: wd.update_neuron(w, b, target=hg.NEURON_TARGET, ax=ax))
+    run(w=1.0, b=0.0)
+    fig = run(w=tw, b=tb)
+    assert any(wd.MATCHED_TEXT in t.get_text() for t in fig.axes[0].texts)
+    fig = run(w=1.0, b=0.0)
+    assert not any(wd.MATCHED_TEXT in t.get_text() for t in fig.axes[0].texts)
+
+
+def test_neuron_legend_is_outside_the_axes():
+    ax = wd.update_neuron(1.0, 0.0, target=hg.NEURON_TARGET).axes[0]
+    legend = ax.get_legend()
+    assert legend is not None
+    fig = ax.figure
+    fig.canvas.draw()
+    assert legend.get_window_extent().x0 >= ax.get_window_extent().x1
+
+
+# ---------------------------------------------------------------- sums of hinges
+
+def test_hinge_sum_and_hat():
+    x = np.linspace(-3, 3, 121)
+    assert np.allclose(hg.hinge_sum([(1, -1), (-2, 0), (1, 1)], x), hg.hat(x))
+    assert np.allclose(hg.hinge_sum([], x, c=2.0), 2.0)
+    assert hg.hat([0.0])[0] == 1.0 and hg.hat([1.5])[0] == 0.0
+    with pytest.raises(TypeError):
+        hg.hinge_sum("ab", x)
+    with pytest.raises(ValueError):
+        hg.hinge_sum([(1, 2, 3)], x)
+    with pytest.raises(ValueError):
+        hg.hinge_sum([(np.inf, 0)], x)
+
+
+def test_kinks_and_slopes():
+    assert hg.kinks_and_slopes([(1, -1), (-2, 0), (1, 1)]) == ([-1.0, 0.0, 1.0], [0.0, 1.0, -1.0, 0.0])
+    # hinges at one place merge; cancelling ones leave no kink
+    assert hg.kinks_and_slopes([(1, 0), (1, 0), (1, 2), (-1, 2)]) == ([0.0], [0.0, 2.0])
+    assert hg.kinks_and_slopes([], left_slope=3.0) == ([], [3.0])

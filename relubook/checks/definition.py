@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from .. import activations
-from ..widgets.definition import NEURON_TARGET, NEURON_TOL, hinge_location, neuron_gap
+from ..hinges import NEURON_TARGET, NEURON_TOL, hat, hinge_location, hinge_sum, kinks_and_slopes, neuron_gap
 from ._core import Case, check_function, fmt, report, standard_cases
 
-__all__ = ["PREDICTION_INPUTS", "neuron_target", "relu", "relu_identity", "relu_predictions"]
+__all__ = ["HAT_HINGES", "KINK_HINGES", "PREDICTION_INPUTS", "hat_from_hinges", "neuron_target", "predict_kinks",
+           "relu", "relu_identity", "relu_predictions"]
 
 #: The inputs of the "predict before you run" exercise, in order.
 PREDICTION_INPUTS = (3.0, -1.0, 0.0, -0.25, 1.5, -100.0, 0.001)
@@ -27,11 +28,51 @@ def _diagnose_relu(args, expected, got) -> str | None:
         return "that is min(0, x): ReLU keeps the positive part, max(0, x)."
     if np.allclose(g, (x > 0).astype(float)):
         return "that is the step function (the derivative of ReLU), not ReLU itself."
+    if isinstance(got, np.ndarray) and isinstance(args[0], np.ndarray) and got.dtype.kind == "f" \
+            and np.asarray(args[0]).dtype.kind == "f" and got.dtype.itemsize < args[0].dtype.itemsize:
+        return (f"your output is {got.dtype} for a {args[0].dtype} input, which rounds the values: "
+                "keep the input's dtype (np.maximum(0, x) does).")
+    if np.allclose(g, np.asarray(expected, dtype=float), rtol=1e-5, atol=1e-5):
+        return ("close, but ReLU is exact: every negative input gives exactly 0 (a true zero) and every "
+                "positive one gives x itself. A floor such as np.maximum(1e-9, x), or any rounding, is a "
+                "different function; use np.maximum(0, x).")
     return None
+
+
+def _relu_compare(notes: list[str]):
+    """Exact comparison (ReLU's outputs are exact in every dtype); a widened dtype becomes a note."""
+
+    def compare(args, expected, got) -> str | None:
+        x0 = args[0]
+        e = np.asarray(expected, dtype=np.float64)
+        try:
+            g = np.asarray(got, dtype=np.float64).reshape(e.shape)
+        except (TypeError, ValueError):
+            return f"expected: {fmt(expected)}\n   got:      {fmt(got)}"
+        same = (g == e) | (np.isnan(g) & np.isnan(e))
+        if not same.all():
+            i = tuple(int(k) for k in np.argwhere(~same)[0]) if e.ndim else ()
+            xi = np.asarray(x0)[i] if e.ndim else x0
+            at = f" at index {i}" if e.ndim else ""
+            return (f"expected: {fmt(expected)}\n   got:      {fmt(got)}\n"
+                    f"   first wrong value{at} (x = {fmt(xi)}): expected {fmt(e[i] if e.ndim else e)}, "
+                    f"got {fmt(g[i] if e.ndim else g)}")
+        if isinstance(x0, np.ndarray) and x0.dtype.kind == "f" and isinstance(got, np.ndarray) \
+                and got.dtype != x0.dtype and not notes:
+            notes.append(f"note: for a {x0.dtype} input your function returned {got.dtype}. The values are "
+                         f"right, but a network in {x0.dtype} would quietly switch to {got.dtype} "
+                         "(more memory, slower); np.maximum(0, x) keeps the input's dtype.")
+        return None
+
+    return compare
 
 
 def relu(fn, *, quiet: bool = False):
     """Check a learner's ``relu(x)``: ``max(0, x)`` element-wise, arrays in, arrays out.
+
+    ReLU's outputs are exact (0 or ``x`` itself), so the values must match exactly; a
+    near miss such as ``np.maximum(1e-9, x)`` fails. A correct result in a wider dtype
+    (float64 for a float32 input) passes, with a note on keeping the input's dtype.
 
     Parameters
     ----------
@@ -44,10 +85,18 @@ def relu(fn, *, quiet: bool = False):
     -------
     Result
     """
-    return check_function(
-        "relu", fn, activations.relu, standard_cases(), diagnose=_diagnose_relu,
-        hint="ReLU is max(0, x), applied to every element: try np.maximum(0, x).", quiet=quiet,
+    notes: list[str] = []
+    result = check_function(
+        "relu", fn, activations.relu, standard_cases(), compare=_relu_compare(notes), diagnose=_diagnose_relu,
+        require_dtype=False, hint="ReLU is max(0, x), applied to every element: try np.maximum(0, x).",
+        quiet=True,
     )
+    if result.passed and notes:
+        result.message += "\n" + "\n".join(f"   {n}" for n in notes)
+        result.details["dtype_note"] = notes[0]
+    if not quiet:
+        print(result.message)
+    return result
 
 
 # ----------------------------------------------------------------------------
@@ -292,3 +341,205 @@ def neuron_target(w, b, *, quiet: bool = False):
         return report(name, False, lines, details={"gap": gap}, quiet=quiet)
     except Exception as exc:  # never raise into the notebook
         return report(name, False, [f"could not check w and b ({type(exc).__name__}: {exc})."], quiet=quiet)
+
+
+# ----------------------------------------------------------------------------
+# Build a hat from hinges
+# ----------------------------------------------------------------------------
+#: The hat as a sum of hinges ``a * relu(x - t)``: one answer (the checker accepts any sum equal to it).
+HAT_HINGES = ((1.0, -1.0), (-2.0, 0.0), (1.0, 1.0))
+
+
+def _read_hinges(hinges, name: str):
+    """``(array of (a, t) rows, None)`` or ``(None, complaint lines)`` for a learner's list of pairs."""
+    example = "hint: write a list of (a, t) pairs, e.g. [(1, -1), (2, 0.5)], meaning 1·relu(x + 1) + 2·relu(x - 0.5)."
+    if callable(hinges):
+        return None, ["this exercise wants a list of (a, t) pairs, not a function.", example]
+    if isinstance(hinges, (str, bytes)):
+        return None, [f"got the text {fmt(hinges)}; write the pairs as numbers, without quotes.", example]
+    if isinstance(hinges, dict):
+        return None, [f"got a dict {fmt(hinges)}; write a list of (a, t) pairs.", example]
+    try:
+        arr = np.asarray(hinges, dtype=float)
+    except (TypeError, ValueError):
+        return None, [f"could not read {fmt(hinges)} as a list of (a, t) pairs of numbers.", example]
+    if arr.ndim == 1 and arr.size == 2:
+        arr = arr[None, :]
+    if arr.ndim != 2 or arr.shape[1] != 2 or arr.shape[0] == 0:
+        return None, [f"{name} should be a list of (a, t) pairs; got shape {arr.shape} from {fmt(hinges)}.",
+                      example]
+    if not np.all(np.isfinite(arr)):
+        return None, [f"every a and t must be a finite number; got {fmt(hinges)}.", example]
+    return arr, None
+
+
+def _pieces_text(kinks) -> list[str]:
+    """Names of the pieces between kinks: ``x < -1``, ``-1 < x < 0``, ..., ``x > 1``."""
+    if not kinks:
+        return ["everywhere"]
+    names = [f"x < {kinks[0]:g}"]
+    names += [f"{a:g} < x < {b:g}" for a, b in zip(kinks, kinks[1:], strict=False)]
+    names.append(f"x > {kinks[-1]:g}")
+    return names
+
+
+def hat_from_hinges(hinges, *, quiet: bool = False):
+    """Check a list of hinges ``[(a, t), ...]`` whose sum ``sum a * relu(x - t)`` must be the hat.
+
+    The hat is ``1 - |x|`` on ``[-1, 1]`` and 0 elsewhere. Two piecewise-linear
+    functions are equal when they agree at every kink of both and one step beyond
+    the outermost kinks, which is what is compared, so any correct sum passes (in
+    any order, with repeated or cancelling hinges).
+
+    Parameters
+    ----------
+    hinges : list of (float, float)
+        Pairs ``(a, t)``: weight and hinge position of ``a * relu(x - t)``.
+    quiet : bool
+        Do not print the report.
+
+    Returns
+    -------
+    Result
+    """
+    name = "hat_from_hinges"
+    try:
+        if hinges is None or hinges is Ellipsis:
+            return report(name, False, ["Write your list of (a, t) pairs, then run the cell again."],
+                          todo=True, quiet=quiet)
+        arr, trouble = _read_hinges(hinges, "hinges")
+        if trouble:
+            return report(name, False, trouble, quiet=quiet)
+        want_kinks, want_slopes = kinks_and_slopes(HAT_HINGES)
+        got_kinks, got_slopes = kinks_and_slopes(arr)
+        points = sorted({*want_kinks, *got_kinks})
+        xs = np.array([points[0] - 1.0, *points, points[-1] + 1.0, *(np.array(points) + 0.5)])
+        xs = np.unique(xs)
+        expected, got = hat(xs), hinge_sum(arr, xs)
+        ok = np.isclose(got, expected, rtol=1e-9, atol=1e-9)
+        if ok.all():
+            return report(name, True, [
+                f"the sum of your {len(arr)} hinge{'s' if len(arr) != 1 else ''} is the hat: 0 left of -1, "
+                "up with slope 1 to the peak 1 at x = 0, down with slope -1 to 0 at x = 1, then 0.",
+                "Each hinge a·relu(x - t) adds a to the slope at x = t: +1 at -1, -2 at 0, +1 at 1."],
+                quiet=quiet)
+        i = int(np.argmin(ok))
+        lines = [f"at x = {xs[i]:g} the hat is {expected[i]:g} but your sum gives {got[i]:g}."]
+        pieces = _pieces_text(want_kinks)
+        if got_kinks != want_kinks:
+            lines.append(f"your sum bends at x = {fmt(got_kinks)}; the hat bends at x = {fmt(want_kinks)}.")
+        if np.allclose(got, -expected):
+            tip = "your hat points down: every weight has the wrong sign (it should start by going up, +1 at x = -1)."
+        elif got_kinks == want_kinks:
+            piece = next(k for k, (g, w) in enumerate(zip(got_slopes, want_slopes, strict=True)) if g != w)
+            tip = (f"on {pieces[piece]} your slope is {got_slopes[piece]:g}, the hat's is {want_slopes[piece]:g}. "
+                   "A hinge's weight is the change of slope at its t: 0 -> 1 at x = -1 is +1, 1 -> -1 at x = 0 "
+                   "is -2, -1 -> 0 at x = 1 is +1.")
+        elif abs(sum(a for a, _ in arr)) > 1e-12:
+            tip = (f"far to the right your sum keeps sloping (slope {got_slopes[-1]:g}), but the hat is flat at 0 "
+                   "there: the weights must add up to 0.")
+        else:
+            tip = ("a hinge a·relu(x - t) bends at x = t; read off where the hat bends (-1, 0, 1) and how much its "
+                   "slope changes at each.")
+        lines.append(f"hint: {tip}")
+        return report(name, False, lines, quiet=quiet)
+    except Exception as exc:  # never raise into the notebook
+        return report(name, False, [f"could not check your hinges ({type(exc).__name__}: {exc})."], quiet=quiet)
+
+
+# ----------------------------------------------------------------------------
+# Predict the kinks and slopes
+# ----------------------------------------------------------------------------
+#: The function of the prediction exercise, relu(2x + 2) - 3 relu(x) + relu(x - 2), as (a, t) hinges.
+KINK_HINGES = ((2.0, -1.0), (-3.0, 0.0), (1.0, 2.0))
+
+
+def _read_numbers(values, name: str):
+    if isinstance(values, (str, bytes)) or callable(values) or isinstance(values, dict):
+        return None, f"{name} should be a list of numbers, got {fmt(values)}."
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        return None, f"could not read {name} = {fmt(values)} as a list of numbers."
+    if arr.ndim != 1:
+        return None, f"{name} should be a flat list of numbers, got {fmt(values)}."
+    if not np.all(np.isfinite(arr)):
+        return None, f"every entry of {name} must be a finite number, got {fmt(values)}."
+    return arr, None
+
+
+def predict_kinks(kinks, slopes, *, quiet: bool = False):
+    """Check predicted kinks and slopes of ``f(x) = relu(2x + 2) - 3 relu(x) + relu(x - 2)``.
+
+    Parameters
+    ----------
+    kinks : list of float
+        Where ``f`` bends (any order; they are sorted).
+    slopes : list of float
+        The slope of ``f`` on each piece, from left to right (one more than the kinks).
+    quiet : bool
+        Do not print the report.
+
+    Returns
+    -------
+    Result
+    """
+    name = "predict_kinks"
+    try:
+        if kinks is None or slopes is None or kinks is Ellipsis or slopes is Ellipsis:
+            return report(name, False, ["Write your predicted kinks and slopes, then run the cell again."],
+                          todo=True, quiet=quiet)
+        want_kinks, want_slopes = kinks_and_slopes(KINK_HINGES)
+        k, trouble = _read_numbers(kinks, "kinks")
+        if trouble is None:
+            s, trouble = _read_numbers(slopes, "slopes")
+        if trouble:
+            return report(name, False, [trouble, "hint: for example kinks = [1, 2] and slopes = [0, 1, 0]."],
+                          quiet=quiet)
+        k = np.sort(k)
+        lines: list[str] = []
+        if len(k) != len(want_kinks) or not np.allclose(k, want_kinks, atol=1e-9):
+            lines.append(f"f bends at {len(want_kinks)} places; you predicted {fmt(k.tolist())}.")
+            if len(k) == len(want_kinks) and np.allclose(np.sort(-k), want_kinks):
+                tip = ("relu(u) bends where u = 0: relu(x - 2) bends at x = 2 and relu(2x + 2) at x = -1, "
+                       "so every sign is flipped.")
+            elif len(k) == len(want_kinks) and np.allclose(k, [-2.0, 0.0, 2.0]):
+                tip = "relu(2x + 2) bends where 2x + 2 = 0, that is at x = -1, not at -2."
+            else:
+                tip = "each term relu(w·x + b) bends where w·x + b = 0, at x = -b/w."
+            lines.append(f"hint: {tip}")
+            return report(name, False, lines, quiet=quiet)
+        if len(s) != len(want_slopes):
+            if np.allclose(s, [2.0, -3.0, 1.0]) if len(s) == 3 else False:
+                return report(name, False, [
+                    f"the kinks are right, but slopes = {fmt(s.tolist())} are the terms' weights.",
+                    "hint: a weight is how much the slope changes at a kink; f has one slope per piece "
+                    f"({len(want_slopes)} pieces), the running sum of the changes, starting at 0 on the left."],
+                    quiet=quiet)
+            return report(name, False, [
+                f"the kinks are right. With {len(want_kinks)} kinks, f has {len(want_slopes)} pieces, so slopes needs "
+                f"{len(want_slopes)} numbers (got {len(s)}).",
+                "hint: give the slope left of the first kink too (there every term is 0)."], quiet=quiet)
+        if np.allclose(s, want_slopes, atol=1e-9):
+            pieces = _pieces_text(want_kinks)
+            read = "; ".join(f"{p}: {v:g}" for p, v in zip(pieces, want_slopes, strict=True))
+            return report(name, True, [f"kinks at {fmt(want_kinks)}, slopes {read}.",
+                                       "Each term adds its slope change at its kink: +2 (the 2 inside relu(2x + 2)), "
+                                       "then -3, then +1; the slopes are the running sums."], quiet=quiet)
+        i = int(np.argmax(~np.isclose(s, want_slopes, atol=1e-9)))
+        pieces = _pieces_text(want_kinks)
+        lines.append(f"the kinks are right, but on {pieces[i]} the slope is {want_slopes[i]:g}, you wrote {s[i]:g}.")
+        changes = [2.0, -3.0, 1.0]
+        if np.allclose(s[1:], changes) or np.allclose(s[:3], changes):
+            tip = ("those are the slope changes (each term's weight), not the slopes: the slope on a piece is the "
+                   "sum of the changes of all the kinks to its left.")
+        elif np.allclose(s, [0.0, 1.0, -2.0, -1.0]):
+            tip = "relu(2x + 2) = 2·relu(x + 1): it adds slope 2, not 1, right of x = -1."
+        elif s[0] != 0:
+            tip = "left of every kink each relu term is 0, so f is flat there: slope 0."
+        else:
+            tip = "add the terms that are on (non-zero) on that piece; each relu(w·x + b) contributes slope w there."
+        lines.append(f"hint: {tip}")
+        return report(name, False, lines, quiet=quiet)
+    except Exception as exc:  # never raise into the notebook
+        return report(name, False, [f"could not check your prediction ({type(exc).__name__}: {exc})."], quiet=quiet)
