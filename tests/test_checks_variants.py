@@ -100,7 +100,6 @@ def test_leaky_relu_grad_accepts(fn):
     (lambda x, alpha=0.01: (np.asarray(x) > 0).astype(np.asarray(x).dtype), "ReLU derivative"),
     (lambda x, alpha=0.01: np.where(np.asarray(x) > 0, alpha, 1.0).astype(np.asarray(x).dtype), "swapped"),
     (lambda x, alpha=0.01: np.where(np.asarray(x) > 0, 1.0, -alpha).astype(np.asarray(x).dtype), "wrong sign"),
-    (lambda x, alpha=0.01: np.where(np.asarray(x) > 0, 1.0, alpha), "dtype"),
     (lambda x, alpha=0.01: np.where(np.asarray(x) > 0, 1.0, np.where(np.asarray(x) == 0, 5.0, alpha)).astype(
         np.asarray(x).dtype), "subgradient"),
     (grad_truncating, "truncates alpha"),
@@ -109,6 +108,49 @@ def test_leaky_relu_grad_rejects(fn, phrase):
     result = run(checks.leaky_relu_grad, fn)
     assert result.passed is False
     assert phrase in result.message
+
+
+WIDENING = {  # correct values, but float64 for a float32 input
+    "leaky_relu": lambda x, alpha=0.01: np.where(np.asarray(x) > 0, x, alpha * np.asarray(x)).astype(np.float64),
+    "leaky_relu_grad": lambda x, alpha=0.01: np.where(np.asarray(x) > 0, 1.0, alpha),
+    "elu": lambda x, alpha=1.0: activations.elu(np.asarray(x, dtype=np.float64), alpha),
+    "silu": lambda x: np.asarray(x, dtype=np.float64) * special.expit(np.asarray(x, dtype=np.float64)),
+}
+NARROWING = {  # float16 for a float32 input loses digits
+    "leaky_relu": lambda x, alpha=0.01: np.asarray(activations.leaky_relu(x, alpha)).astype(np.float16)
+    if np.asarray(x).dtype == np.float32 else activations.leaky_relu(x, alpha),
+    "elu": lambda x, alpha=1.0: np.asarray(activations.elu(x, alpha)).astype(np.float16)
+    if np.asarray(x).dtype == np.float32 else activations.elu(x, alpha),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WIDENING))
+def test_float64_for_float32_passes_with_a_note(name):
+    result = run(getattr(checks, name), WIDENING[name])
+    assert result.passed, result.message
+    assert "note:" in result.message and "float32" in result.message and "float64" in result.message
+    assert "np.maximum(0, x)" not in result.message  # chapter 1's hint does not fit these functions
+    assert result.details["widened_dtype"] == "float32 in, float64 out"
+    assert "note:" not in run(getattr(checks, name), getattr(activations, name)).message
+
+
+@pytest.mark.parametrize("name", sorted(NARROWING))
+def test_narrower_dtype_fails_with_a_hint_for_this_function(name):
+    result = run(getattr(checks, name), NARROWING[name])
+    assert result.passed is False
+    assert "float16" in result.message and "cannot hold" in result.message
+    assert "np.maximum(0, x)" not in result.message
+
+
+def test_textbook_sigmoid_that_gives_nan_at_710_fails():
+    def naive(x):
+        x = np.asarray(x)
+        return x * np.exp(x) / (1 + np.exp(x))
+
+    with np.errstate(all="ignore"):
+        assert np.isnan(naive(np.array([710.0])))[0]
+    result = run(checks.silu, naive)
+    assert result.passed is False and "710" in result.message
 
 
 def test_leaky_relu_grad_integer_case_names_the_input():
@@ -310,3 +352,63 @@ def test_elu_alpha_rejects(alpha, phrase):
 
 def test_elu_alpha_none():
     assert "not implemented yet" in checks.elu_zero_mean_alpha(None, quiet=True).message
+
+
+# ----------------------------------------------------------------------------
+# derive or predict: Maxout pieces and SELU's fixed point
+# ----------------------------------------------------------------------------
+@pytest.mark.parametrize(("pieces", "target"), [
+    ([(1.0, 0.0), (0.0, 0.0)], "relu"),
+    ([(0, 0), (1, 0)], "relu"),                          # order and ints do not matter
+    (np.array([[1.0, 0.0], [0.0, 0.0]]), "relu"),
+    ([(1.0, 0.0), (0.0, 0.0), (0.5, -10.0)], "relu"),    # a piece that is never the max is harmless
+    ([(1.0, 0.0), (0.01, 0.0)], "leaky_relu"),
+])
+def test_maxout_accepts(pieces, target):
+    result = cv.maxout_pieces(pieces, target, quiet=True)
+    assert result.passed, result.message
+
+
+@pytest.mark.parametrize(("pieces", "target", "phrase"), [
+    ([(1.0, 0.0), (-1.0, 0.0)], "relu", "w = 0 and b = 0"),        # that is |x|
+    ([(1.0, 0.0), (0.011, 0.0)], "leaky_relu", "0.011"),           # near miss
+    ([(1.0, 0.0), (0.01, 1e-3)], "leaky_relu", "every b is 0"),
+    ([(1.0, 0.0), (0.0, 0.0)], "leaky_relu", "alpha = 0.01"),      # ReLU is not leaky
+    ([(1.0, 0.0)], "relu", "at least two"),
+    ("relu", "relu", "list of (w, b)"),
+    ([(1.0, 0.0, 2.0), (0.0, 0.0)], "relu", "pair"),
+    ([(1.0, "a"), (0.0, 0.0)], "relu", "two numbers"),
+    ([(1.0, 0.0), (0.0, 0.0)], "elu", "target must be"),
+])
+def test_maxout_rejects(pieces, target, phrase):
+    result = cv.maxout_pieces(pieces, target, quiet=True)
+    assert result.passed is False and phrase in result.message, result.message
+
+
+def test_maxout_none_is_todo_and_unit_is_the_max():
+    assert "not implemented yet" in cv.maxout_pieces(None, quiet=True).message
+    np.testing.assert_array_equal(cv.maxout_unit([(1, 0), (-1, 0)], [-2.0, 3.0]), [2.0, 3.0])
+
+
+def test_selu_exercise_run_lands_near_the_fixed_point():
+    m, v = cv.selu_exercise_moments()
+    assert abs(m) < 0.05 and 0.9 < v < 1.15
+
+
+@pytest.mark.parametrize(("mean", "variance"), [(0, 1), (0.0, 1.0), (np.float32(0.02), 1.1)])
+def test_selu_fixed_point_accepts(mean, variance):
+    assert cv.selu_fixed_point(mean, variance, quiet=True).passed
+
+
+@pytest.mark.parametrize(("mean", "variance", "phrase"), [
+    (0, 4, "does not stay at 4"),
+    (0.5, 1.0, "mean is pulled to 0"),
+    (0, 9, "fixed point of SELU is mean 0 and variance 1"),
+    (0, 0.7, "shrinks by a constant factor"),
+    ("0", 1, "should be a number"),
+    (0, -1, "finite number >= 0"),
+    (None, 1, "not implemented yet"),
+])
+def test_selu_fixed_point_rejects(mean, variance, phrase):
+    result = cv.selu_fixed_point(mean, variance, quiet=True)
+    assert result.passed is False and phrase in result.message, result.message

@@ -6,7 +6,14 @@
   on the positive side, and a RuntimeWarning fails the case);
 * :func:`silu` includes ``|x|`` up to ``1e4``;
 * :func:`quiz_nonzero_gradient` takes a set of registry names;
-* :func:`elu_zero_mean_alpha` takes the α found with the variant explorer.
+* :func:`elu_zero_mean_alpha` takes the α found with the variant explorer;
+* :func:`maxout_pieces` takes the ``(w, b)`` pieces of a Maxout unit that
+  should be ReLU or Leaky ReLU (derived, not computed);
+* :func:`selu_fixed_point` takes a *prediction* of the mean and variance after
+  30 SELU layers, made before running the network.
+
+A correct float64 result for a float32 input passes, with a note on keeping
+the dtype; a narrower dtype fails with a hint that fits the function checked.
 """
 
 from __future__ import annotations
@@ -26,7 +33,11 @@ __all__ = [
     "elu_zero_mean_alpha",
     "leaky_relu",
     "leaky_relu_grad",
+    "maxout_pieces",
+    "maxout_unit",
     "quiz_nonzero_gradient",
+    "selu_fixed_point",
+    "selu_exercise_moments",
     "silu",
 ]
 
@@ -64,6 +75,73 @@ def _alpha_of(args, default: float) -> float:
     return float(args[1]) if len(args) > 1 else default
 
 
+class _DtypeNotes:
+    """Collects, over one checker run, the cases where a float input came back in a wider float dtype.
+
+    A float64 result for a float32 input is *correct*, so it passes; the report
+    then adds one note on keeping the dtype. A narrower dtype (float16 for a
+    float32 input) loses digits and fails with a hint that fits the function.
+    """
+
+    def __init__(self, keep_hint: str):
+        self.keep_hint = keep_hint
+        self.widened: list[str] = []
+
+    def dtype_complaint(self, args, got) -> str | None:
+        x = args[0]
+        if not (isinstance(x, np.ndarray) and x.ndim > 0 and x.dtype.kind == "f" and isinstance(got, np.ndarray)):
+            return None
+        if got.dtype == x.dtype:
+            return None
+        if got.dtype.kind == "f" and got.dtype.itemsize > x.dtype.itemsize:
+            self.widened.append(f"{x.dtype} in, {got.dtype} out")
+            return None
+        return (f"the input was {x.dtype} but your output is {got.dtype}, which cannot hold every "
+                f"{x.dtype} value: {self.keep_hint}")
+
+    def compare(self, inner=None):
+        """A ``compare`` for :func:`check_function`: the dtype rule above, then the values."""
+
+        def _compare(args, expected, got):
+            complaint = self.dtype_complaint(args, got)
+            if complaint:
+                return complaint
+            if inner is not None:
+                return inner(args, expected, got)
+            return _values_differ(args, expected, got)
+
+        return _compare
+
+    def finish(self, result, *, quiet: bool):
+        """Print ``result`` (with the dtype note when it passed with a wider dtype) and return it."""
+        if result.passed and self.widened:
+            note = (f"   note: for a {self.widened[0].split()[0]} input your function returns "
+                    f"{self.widened[0].split()[-2]}. The values are right; keeping the input's dtype "
+                    f"halves the memory and the time: {self.keep_hint}")
+            result.message = result.message + "\n" + note
+            result.details["widened_dtype"] = self.widened[0]
+        if not quiet:
+            print(result.message)
+        return result
+
+
+def _values_differ(args, expected, got) -> str | None:
+    """The default comparison of :func:`check_function`, in float64, tolerances loosened for float32/16."""
+    x0 = args[0]
+    dtype = np.asarray(x0).dtype if isinstance(x0, np.ndarray) else np.dtype(np.float64)
+    loose = {np.dtype(np.float16): 1e-2, np.dtype(np.float32): 1e-5}.get(dtype, 0.0)
+    g = np.asarray(got, dtype=np.float64).reshape(np.shape(expected))
+    e = np.asarray(expected, dtype=np.float64)
+    ok = np.isclose(g, e, rtol=max(1e-6, loose), atol=max(1e-9, loose), equal_nan=True)
+    if ok.all():
+        return None
+    if e.ndim:
+        i = tuple(int(k) for k in np.argwhere(~ok)[0])
+        return (f"expected: {fmt(expected)}\n   got:      {fmt(got)}\n   first wrong value at index {i} "
+                f"(x = {fmt(np.asarray(x0)[i])}): expected {fmt(e[i])}, got {fmt(g[i])}")
+    return f"expected: {fmt(expected)}\n   got:      {fmt(got)}"
+
+
 _MAX_FORM_HINT = ("max(alpha * x, x) equals leaky ReLU only when alpha <= 1: for alpha = 2 it picks 2x "
                   "on the positive side (2x > x there) and x on the negative side. Use the piecewise "
                   "form np.where(x > 0, x, alpha * x), which is right for every alpha.")
@@ -89,19 +167,26 @@ def _diagnose_leaky(args, expected, got) -> str | None:
     return None
 
 
+_LEAKY_KEEP = ("np.where(x > 0, x, alpha * x) keeps a float32 x in float32 (alpha is a Python float, "
+               "which does not widen the array).")
+
+
 def leaky_relu(fn, *, quiet: bool = False):
     """Check ``leaky_relu(x, alpha=0.01)``: ``x`` for ``x > 0``, ``alpha * x`` otherwise.
 
     The default slope is tested by calling ``fn(x)``; other slopes (0.2, 0.5
-    and 2) by ``fn(x, alpha)``.
+    and 2) by ``fn(x, alpha)``. A float64 result for a float32 input passes
+    with a note.
     """
-    return check_function(
+    notes = _DtypeNotes(_LEAKY_KEEP)
+    result = check_function(
         "leaky_relu", fn, activations.leaky_relu, _with_alphas(), arg_names=("x", "alpha"),
-        diagnose=_diagnose_leaky,
+        compare=notes.compare(), diagnose=_diagnose_leaky, require_dtype=False,
         hint="leaky ReLU keeps x where x > 0 and gives alpha * x elsewhere: "
              "np.where(x > 0, x, alpha * x). Give alpha a default: def leaky_relu(x, alpha=0.01).",
-        summary="Slopes tested: 0.01 (default), 0.2, 0.5 and 2.", quiet=quiet,
+        summary="Slopes tested: 0.01 (default), 0.2, 0.5 and 2.", quiet=True,
     )
+    return notes.finish(result, quiet=quiet)
 
 
 def _compare_leaky_grad(args, expected, got) -> str | None:
@@ -146,12 +231,17 @@ def _diagnose_leaky_grad(args, expected, got) -> str | None:
     return None
 
 
+_LEAKY_GRAD_KEEP = ("np.where(x > 0, 1.0, alpha).astype(dtype) with dtype = x.dtype for a floating x "
+                    "(and float64 for an integer x).")
+
+
 def leaky_relu_grad(fn, *, quiet: bool = False):
     """Check ``leaky_relu_grad(x, alpha=0.01)``: 1 for ``x > 0``, ``alpha`` otherwise.
 
     At exactly 0 any value between ``alpha`` and 1 is accepted (a
     subgradient); PyTorch uses ``alpha``. Other slopes are tested too, and an
-    integer array, whose result must not be truncated to integers.
+    integer array, whose result must not be truncated to integers. A float64
+    result for a float32 input passes with a note.
     """
     cases = _with_alphas() + [
         Case((np.zeros(3), 0.3), "zeros with alpha = 0.3 (the kink)"),
@@ -159,16 +249,18 @@ def leaky_relu_grad(fn, *, quiet: bool = False):
              "for integer x the slope alpha is not an integer: return float64 then, "
              "not x.dtype (which would truncate alpha to 0)."),
     ]
-    return check_function(
+    notes = _DtypeNotes(_LEAKY_GRAD_KEEP)
+    result = check_function(
         "leaky_relu_grad", fn, activations.leaky_relu_grad, cases, arg_names=("x", "alpha"),
-        compare=_compare_leaky_grad, diagnose=_diagnose_leaky_grad,
+        compare=notes.compare(_compare_leaky_grad), diagnose=_diagnose_leaky_grad, require_dtype=False,
         hint="the slope is 1 where x > 0 and alpha elsewhere: x = np.asarray(x), then "
              "np.where(x > 0, 1.0, alpha).astype(dtype), with dtype = x.dtype for floating x and "
              "np.float64 otherwise (and give alpha a default of 0.01).",
         summary="Slopes tested: 0.01 (default), 0.2, 0.5 and 2, on float and integer arrays; "
                 "any value in [alpha, 1] is accepted at 0.",
-        quiet=quiet,
+        quiet=True,
     )
+    return notes.finish(result, quiet=quiet)
 
 
 _OVERFLOW_HINT = ("np.exp(x) overflows for large positive x even though np.where then throws that branch "
@@ -210,19 +302,30 @@ def _elu_cases() -> list[Case]:
     return cases
 
 
+_ELU_KEEP = ("np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))) keeps a float32 x in float32 "
+             "(np.expm1 and np.minimum keep the dtype; a Python float alpha does not widen it).")
+
+
 def elu(fn, *, quiet: bool = False):
-    """Check ``elu(x, alpha=1.0)``, including inputs of ±1e4 that must not overflow."""
-    return check_function(
+    """Check ``elu(x, alpha=1.0)``, including inputs of ±1e4 that must not overflow.
+
+    A float64 result for a float32 input passes with a note.
+    """
+    notes = _DtypeNotes(_ELU_KEEP)
+    result = check_function(
         "elu", fn, activations.elu, _elu_cases(), arg_names=("x", "alpha"), diagnose=_diagnose_elu,
+        compare=notes.compare(), require_dtype=False,
         hint="ELU is x where x > 0 and alpha * (exp(x) - 1) elsewhere: "
              "np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))).",
-        summary="Including x = ±1e4 without an overflow warning.", quiet=quiet,
+        summary="Including x = ±1e4 without an overflow warning.", quiet=True,
     )
+    return notes.finish(result, quiet=quiet)
 
 
-_SILU_HINT = ("x * sigmoid(x) with sigmoid = 1 / (1 + np.exp(-x)) overflows for x = -1e4 (exp(1e4) = inf). "
-              "Use a stable sigmoid: scipy.special.expit(x), or e = np.exp(-np.abs(x)) and "
-              "np.where(x >= 0, 1 / (1 + e), e / (1 + e)).")
+_SILU_HINT = ("the textbook sigmoid np.exp(x) / (1 + np.exp(x)) is inf / inf = nan from x = 710 on, and "
+              "1 / (1 + np.exp(-x)) gives the right value but warns about an overflow for x <= -710. "
+              "Use a stable sigmoid: scipy.special.expit(x), 0.5 * (1 + np.tanh(x / 2)), or "
+              "e = np.exp(-np.abs(x)) and np.where(x >= 0, 1 / (1 + e), e / (1 + e)).")
 
 
 def _diagnose_silu(args, expected, got) -> str | None:
@@ -242,8 +345,14 @@ def _diagnose_silu(args, expected, got) -> str | None:
     return None
 
 
+_SILU_KEEP = "x * scipy.special.expit(x) keeps a float32 x in float32."
+
+
 def silu(fn, *, quiet: bool = False):
-    """Check ``silu(x) = x * sigmoid(x)``, stable (no warning) for ``|x|`` up to 1e4."""
+    """Check ``silu(x) = x * sigmoid(x)``, stable (no warning, no NaN) for ``|x|`` up to 1e4.
+
+    A float64 result for a float32 input passes with a note.
+    """
     cases = standard_cases()
     for case in cases:
         if "edge" in case.description:
@@ -252,11 +361,14 @@ def silu(fn, *, quiet: bool = False):
         Case((np.array([-1e4, -1000.0, -710.0, -50.0]),), "large negative inputs", _SILU_HINT),
         Case((np.array([50.0, 710.0, 1000.0, 1e4]),), "large positive inputs", _SILU_HINT),
     ]
-    return check_function(
-        "silu", fn, activations.silu, cases, diagnose=_diagnose_silu,
+    notes = _DtypeNotes(_SILU_KEEP)
+    result = check_function(
+        "silu", fn, activations.silu, cases, diagnose=_diagnose_silu, compare=notes.compare(),
+        require_dtype=False,
         hint="SiLU is x * sigmoid(x); scipy.special.expit(x) is a stable sigmoid.",
-        summary="Including |x| up to 1e4 without an overflow warning.", quiet=quiet,
+        summary="Including |x| up to 1e4 without an overflow warning.", quiet=True,
     )
+    return notes.finish(result, quiet=quiet)
 
 
 # ----------------------------------------------------------------------------
@@ -381,3 +493,157 @@ def elu_zero_mean_alpha(alpha, *, quiet: bool = False):
         ], quiet=quiet)
     except Exception as exc:
         return report(name, False, [f"could not check alpha ({type(exc).__name__}: {exc})."], quiet=quiet)
+
+
+# ----------------------------------------------------------------------------
+# Derive, then check: Maxout and SELU's fixed point
+# ----------------------------------------------------------------------------
+_MAXOUT_TARGETS = {
+    "relu": ("ReLU", lambda x: np.maximum(0.0, x)),
+    "leaky_relu": ("Leaky ReLU with alpha = 0.01", lambda x: np.where(x > 0, x, 0.01 * x)),
+}
+_MAXOUT_GRID = np.linspace(-5.0, 5.0, 1001)
+
+
+def maxout_unit(pieces, x) -> np.ndarray:
+    """A one-input Maxout unit: ``max_k (w_k * x + b_k)`` over the ``(w_k, b_k)`` in ``pieces``."""
+    ws = np.array([float(w) for w, _ in pieces])[:, None]
+    bs = np.array([float(b) for _, b in pieces])[:, None]
+    return np.max(ws * np.asarray(x, dtype=float)[None, :] + bs, axis=0)
+
+
+def _read_pieces(pieces) -> list[tuple[float, float]] | str:
+    """The learner's pieces as (w, b) floats, or a sentence saying what is wrong with them."""
+    if isinstance(pieces, (str, bytes, dict)) or not isinstance(pieces, Iterable):
+        return f"expected a list of (w, b) pairs such as [(1.0, 0.0), (0.0, 0.0)], got {fmt(pieces)}."
+    out = []
+    for item in pieces:
+        if isinstance(item, (str, bytes)) or not isinstance(item, Iterable):
+            return f"{fmt(item)} is not a (w, b) pair; write each piece as (w, b)."
+        pair = list(item)
+        if len(pair) != 2:
+            return f"{fmt(item)} has {len(pair)} numbers; each piece is a pair (w, b)."
+        try:
+            w, b = float(pair[0]), float(pair[1])
+        except (TypeError, ValueError):
+            return f"{fmt(item)} does not hold two numbers."
+        if not (math.isfinite(w) and math.isfinite(b)):
+            return f"{fmt(item)} is not finite."
+        out.append((w, b))
+    if len(out) < 2:
+        return "a Maxout unit takes the maximum of at least two pieces; give two (w, b) pairs."
+    return out
+
+
+def maxout_pieces(pieces, target: str = "relu", *, quiet: bool = False):
+    """Check the ``(w, b)`` pieces of a one-input Maxout unit that should equal ``target``.
+
+    Parameters
+    ----------
+    pieces : list of (w, b)
+        The affine pieces; the unit computes ``max_k (w_k * x + b_k)``.
+    target : {"relu", "leaky_relu"}
+        The function to represent (Leaky ReLU with ``alpha = 0.01``).
+
+    The unit is compared with the target on 1001 points of [-5, 5]; it must
+    match to 1e-12, so a slope of 0.011 instead of 0.01 fails.
+    """
+    name = f"maxout_pieces ({target})"
+    try:
+        if target not in _MAXOUT_TARGETS:
+            return report(name, False, [f"target must be one of {sorted(_MAXOUT_TARGETS)}, got {fmt(target)}."],
+                          quiet=quiet)
+        if pieces is None or pieces is Ellipsis:
+            return report(name, False, ["Fill in the list of (w, b) pairs, then run the cell again."],
+                          todo=True, quiet=quiet)
+        read = _read_pieces(pieces)
+        if isinstance(read, str):
+            return report(name, False, [read], quiet=quiet)
+        label, f = _MAXOUT_TARGETS[target]
+        got = maxout_unit(read, _MAXOUT_GRID)
+        want = f(_MAXOUT_GRID)
+        bad = np.abs(got - want) > 1e-12
+        if not bad.any():
+            return report(name, True, [f"max over {fmt(read)} equals {label} on [-5, 5].",
+                                       "Each piece is one straight line of the function; the max picks the "
+                                       "upper one, which is why only convex piecewise-linear functions "
+                                       "can be built this way."], quiet=quiet)
+        i = int(np.argmax(bad))
+        x = _MAXOUT_GRID[i]
+        lines = [f"at x = {x:g} your unit gives {got[i]:.6g}, {label} gives {want[i]:.6g}."]
+        slopes = sorted(w for w, _ in read)
+        if any(abs(b) > 0 for _, b in read):
+            lines.append("hint: both lines of the target pass through the origin, so every b is 0.")
+        elif target == "leaky_relu" and slopes[-1] == 1.0 and slopes[0] != 0.01:
+            lines.append(f"hint: the slopes are 1 on the right and alpha = 0.01 on the left; your smaller slope "
+                         f"is {slopes[0]:g}.")
+        elif target == "relu" and 1.0 in slopes:
+            lines.append("hint: on the negative side ReLU is the flat line 0: a piece with w = 0 and b = 0.")
+        else:
+            lines.append("hint: write down the straight lines the target is made of (slope and intercept "
+                         "on each side of the kink); each one is a piece (w, b).")
+        return report(name, False, lines, quiet=quiet)
+    except Exception as exc:  # never raise into the notebook
+        return report(name, False, [f"could not check your pieces ({type(exc).__name__}: {exc})."], quiet=quiet)
+
+
+#: The SELU prediction exercise: a network of this shape, started at this input variance.
+SELU_EXERCISE = {"width": 200, "depth": 30, "samples": 500, "input_variance": 4.0, "seed": 7}
+#: A predicted mean within this distance of the measured one, and variance within this
+#: relative distance, is accepted.
+SELU_MEAN_TOL = 0.1
+SELU_VARIANCE_TOL = 0.15
+
+
+def selu_exercise_moments() -> tuple[float, float]:
+    """The mean and variance after the last layer of the SELU exercise's network (seeded)."""
+    from ..self_normalisation import layer_moments, lecun_normal_weights
+
+    cfg = SELU_EXERCISE
+    rng = np.random.default_rng(cfg["seed"])
+    h0 = math.sqrt(cfg["input_variance"]) * rng.standard_normal((cfg["samples"], cfg["width"]))
+    means, variances = layer_moments("selu", h0, lecun_normal_weights(cfg["width"], cfg["depth"], rng))
+    return float(means[-1]), float(variances[-1])
+
+
+def selu_fixed_point(mean, variance, *, quiet: bool = False):
+    """Check a prediction of the mean and variance after 30 SELU layers started at variance 4.
+
+    The prediction is compared with the seeded run of :func:`selu_exercise_moments`
+    (mean within ``SELU_MEAN_TOL``, variance within ``SELU_VARIANCE_TOL`` relative).
+    """
+    name = "selu_fixed_point"
+    try:
+        if mean is None or variance is None or mean is Ellipsis or variance is Ellipsis:
+            return report(name, False, ["Write your predicted mean and variance, then run the cell again."],
+                          todo=True, quiet=quiet)
+        for label, v in (("mean", mean), ("variance", variance)):
+            if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
+                return report(name, False, [f"{label} should be a number, got {fmt(v)}."], quiet=quiet)
+        m, v = float(mean), float(variance)
+        if not (math.isfinite(m) and math.isfinite(v)) or v < 0:
+            return report(name, False, [f"mean = {fmt(mean)}, variance = {fmt(variance)}: a variance is a "
+                                        "finite number >= 0."], quiet=quiet)
+        true_m, true_v = selu_exercise_moments()
+        measured = f"the network gives mean {true_m:+.3f} and variance {true_v:.3f} after 30 layers"
+        if abs(m - true_m) <= SELU_MEAN_TOL and abs(v - true_v) <= SELU_VARIANCE_TOL * true_v:
+            return report(name, True, [f"you predicted ({m:g}, {v:g}); {measured}.",
+                                       "The input's variance of 4 is forgotten: (0, 1) attracts, and each layer "
+                                       "shrinks the distance to it by a constant factor below 1."], quiet=quiet)
+        lines = [f"you predicted mean {m:g} and variance {v:g}; {measured}."]
+        if abs(v - SELU_EXERCISE["input_variance"]) < 0.5:
+            lines.append("hint: the variance does not stay at 4. SELU's constants make (0, 1) a fixed point "
+                         "that attracts: larger variances shrink, smaller ones grow, layer after layer.")
+        elif abs(m - true_m) > SELU_MEAN_TOL and abs(v - true_v) <= SELU_VARIANCE_TOL * true_v:
+            lines.append("hint: the variance is right; the mean is pulled to 0 as well: zero-mean weights "
+                         "average the input's mean away, and SELU's constants make 0 the mean of its output.")
+        elif v > 2 * true_v or v < 0.5 * true_v:
+            lines.append("hint: with LeCun-normal weights the fixed point of SELU is mean 0 and variance 1; "
+                         "30 layers bring the network close to it.")
+        else:
+            lines.append("hint: the fixed point is (0, 1), and a variance error shrinks by a constant factor "
+                         "per layer; after 30 layers little of it is left.")
+        return report(name, False, lines, quiet=quiet)
+    except Exception as exc:
+        return report(name, False, [f"could not check your prediction ({type(exc).__name__}: {exc})."],
+                      quiet=quiet)
