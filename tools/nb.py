@@ -7,6 +7,8 @@ Usage (from the project root, inside the venv)::
     python tools/nb.py setup-cell           # (re)write the Colab setup cell of every notebook
     python tools/nb.py execute NB [NB ...]  # execute notebooks in place, storing outputs, widget state
                                             # and the results of the prose's {eval} roles
+    python tools/nb.py portable-myst [NB ...]  # markdown that JupyterLab renders too (citations and
+                                               # {doc} as links, colon-fenced admonitions); --check lists
 
 Exercise generation
 -------------------
@@ -236,6 +238,201 @@ def execute(paths: list[Path], timeout: int = 300) -> None:
         print(f"executed {path.relative_to(ROOT)}")
 
 
+# ----------------------------------------------------------------------------
+# Portable MyST: markdown that reads the same on the site, in JupyterLab and on Colab
+# ----------------------------------------------------------------------------
+# jupyterlab-myst parses each markdown cell with mystmd's parser. It renders admonitions, math,
+# ``$$ … $$ (label)`` equation numbers, ``{eq}`` references to an equation of the same notebook and
+# ``{eval}`` from the stored ``user_expressions``. It cannot read references.bib (a ``{cite:t}`` shows
+# its bare key) and its ``{doc}`` role links to a path without a suffix (shown as the path).
+# ``portable-myst`` rewrites those constructs into plain markdown links that Sphinx resolves too.
+ADMONITIONS = ("admonition", "attention", "caution", "danger", "error", "hint", "important", "note",
+               "seealso", "tip", "warning")
+CITE_ROLE = re.compile(r"\{cite(?::(?P<kind>[tp]))?\}`(?P<keys>[^`]+)`")
+DOC_ROLE = re.compile(r"\{doc\}`(?:(?P<text>[^`<]*?)\s*<(?P<target>[^`>]+)>|(?P<bare>[^`<>]+))`")
+ANY_ROLE = re.compile(r"\{(?P<name>[A-Za-z][\w:+-]*)\}`(?P<body>[^`]*)`")
+DIRECTIVE = re.compile(r"^ {0,3}(?P<fence>`{3,}|:{3,})\s*\{(?P<name>[\w:+-]+)\}(?P<rest>.*)$", re.MULTILINE)
+EQ_LABEL = re.compile(r"\$\$\s*\((?P<label>[^)\s]+)\)")
+# Roles that jupyterlab-myst renders as the site does (``eq`` only within the same notebook).
+PORTABLE_ROLES = {"eq", "eval", "math", "sub", "sup", "abbr"}
+BIBLIOGRAPHY = "bibliography.md"
+CITE_ANCHOR = "cite-{key}"  # the site's ids (tools/sphinx_citelinks.py sets bibtex_cite_id to this)
+
+
+def book_root(path: Path) -> Path:
+    """The book a notebook belongs to: the nearest folder above it with a _toc.yml (else the project)."""
+    for parent in Path(path).resolve().parents:
+        if (parent / "_toc.yml").exists():
+            return parent
+    return ROOT
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[{}]", "", text).strip()
+
+
+def citation_labels(bib: Path) -> dict[str, tuple[str, str, str]]:
+    """``key -> (authors, year, title)`` for every entry of a BibTeX file, as author-year labels show them.
+
+    One author: "Fukushima"; two: "Nair and Hinton"; three or more: "Glorot et al.". No year: "n.d.".
+    """
+    from pybtex.database import parse_file
+
+    labels = {}
+    for key, entry in parse_file(str(bib)).entries.items():
+        people = entry.persons.get("author") or entry.persons.get("editor") or []
+        last = [_plain(" ".join(p.prelast_names + p.last_names)) for p in people]
+        if not last:
+            authors = _plain(entry.fields.get("organization", entry.fields.get("title", key)))
+        elif len(last) == 1:
+            authors = last[0]
+        elif len(last) == 2:
+            authors = f"{last[0]} and {last[1]}"
+        else:
+            authors = f"{last[0]} et al."
+        labels[key] = (authors, _plain(entry.fields.get("year", "n.d.")), _plain(entry.fields.get("title", "")))
+    return labels
+
+
+class PortabilityError(ValueError):
+    """A construct the converter cannot rewrite (an unknown citation key or document)."""
+
+
+def _relative(target: Path, start: Path) -> str:
+    import os
+
+    return Path(os.path.relpath(target, start)).as_posix()
+
+
+def _document_title(path: Path) -> str:
+    if path.suffix == ".ipynb":
+        texts = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown"]
+    else:
+        texts = [path.read_text()]
+    for text in texts:
+        m = re.search(r"^#\s+(.+?)\s*#*\s*$", text, re.MULTILINE)
+        if m:
+            return m.group(1)
+    raise PortabilityError(f"{path}: no '# title' heading to name a link to it")
+
+
+def _cite_link(key: str, text: str, labels: dict, href: str) -> str:
+    title = labels[key][2].replace('"', "'")
+    return f'[{text}]({href}#{CITE_ANCHOR.format(key=key)} "{title}")' if title else \
+        f"[{text}]({href}#{CITE_ANCHOR.format(key=key)})"
+
+
+def _citation(match: re.Match, labels: dict, href: str, where: str) -> str:
+    keys = [k.strip() for k in match.group("keys").split(",") if k.strip()]
+    unknown = [k for k in keys if k not in labels]
+    if unknown:
+        raise PortabilityError(f"{where}: citation key(s) {unknown} are not in the bibliography")
+    if match.group("kind") == "t":  # Glorot et al. (2011)
+        parts = [_cite_link(k, f"{labels[k][0]} ({labels[k][1]})", labels, href) for k in keys]
+        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    parts = [_cite_link(k, f"{labels[k][0]}, {labels[k][1]}", labels, href) for k in keys]  # (Glorot et al., 2011)
+    return "(" + "; ".join(parts) + ")"
+
+
+def _doc_link(match: re.Match, here: Path, book: Path, where: str) -> str:
+    target = (match.group("target") or match.group("bare")).strip()
+    base = book / target.lstrip("/") if target.startswith("/") else here / target
+    found = [base.with_name(base.name + s) for s in ("", ".ipynb", ".md") if base.with_name(base.name + s).is_file()]
+    if not found:
+        raise PortabilityError(f"{where}: {{doc}} target {target!r} is no notebook or page of the book")
+    text = (match.group("text") or "").strip() or _document_title(found[0])
+    return f"[{text}]({_relative(found[0], here)})"
+
+
+def _admonitions_as_colon_fences(source: str) -> str:
+    """Backtick-fenced admonitions become colon fences (Colab then renders their body as markdown)."""
+    lines = source.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        m = re.match(r"^(?P<indent> {0,3})(?P<fence>`{3,})\s*\{(?P<name>[\w-]+)\}(?P<rest>.*)$", lines[i])
+        if not m or m.group("name") not in ADMONITIONS:
+            out.append(lines[i])
+            i += 1
+            continue
+        n = len(m.group("fence"))
+        close = re.compile(rf"^ {{0,3}}`{{{n},}}\s*$")
+        j = i + 1
+        while j < len(lines) and not close.match(lines[j]):
+            j += 1
+        body = lines[i + 1:j]
+        inner = [len(x.group(1)) for x in (re.match(r"^ {0,3}(:{3,})", b) for b in body) if x]
+        colons = ":" * max([3] + [k + 1 for k in inner])
+        out.append(f"{m.group('indent')}{colons}{{{m.group('name')}}}{m.group('rest')}")
+        out.extend(body)
+        out.append(f"{m.group('indent')}{colons}")
+        i = j + 1
+    return "\n".join(out)
+
+
+def portable_markdown(source: str, path: Path, labels: dict | None = None, where: str = "") -> str:
+    """One markdown cell's source with every construct jupyterlab-myst cannot render rewritten.
+
+    - ``{cite:t}`k` `` -> ``[Glorot et al. (2011)](../bibliography.md#cite-k "title")``;
+      ``{cite:p}`a,b` `` -> ``([A et al., 2011](…#cite-a "…"); [B, 2015](…#cite-b "…"))``;
+    - ``{doc}`text <target>` `` -> ``[text](target.ipynb)`` (without text: the target's first heading);
+    - a backtick-fenced admonition -> the same admonition between colon fences.
+
+    Everything else is left as it is; running it again changes nothing.
+    """
+    path = Path(path).resolve()
+    book, here = book_root(path), path.parent
+    where = where or path.name
+    bib_href = _relative(book / BIBLIOGRAPHY, here)
+    if CITE_ROLE.search(source):
+        labels = labels if labels is not None else citation_labels(book / "references.bib")
+        source = CITE_ROLE.sub(lambda m: _citation(m, labels, bib_href, where), source)
+    source = DOC_ROLE.sub(lambda m: _doc_link(m, here, book, where), source)
+    return _admonitions_as_colon_fences(source)
+
+
+def portability_problems(nb: nbformat.NotebookNode, name: str = "") -> list[str]:
+    """What in a notebook's markdown jupyterlab-myst would not render as the site does."""
+    labels = {m.group("label") for c in nb.cells if c.cell_type == "markdown" for m in EQ_LABEL.finditer(c.source)}
+    problems = []
+    for k, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        for m in ANY_ROLE.finditer(cell.source):
+            if m.group("name") not in PORTABLE_ROLES:
+                problems.append(f"{name} cell {k}: role {m.group(0)}")
+            elif m.group("name") == "eq" and m.group("body").strip() not in labels:
+                problems.append(f"{name} cell {k}: {m.group(0)} names no equation of this notebook")
+        for m in DIRECTIVE.finditer(cell.source):
+            if m.group("fence").startswith("`") or m.group("name") not in ADMONITIONS:
+                problems.append(f"{name} cell {k}: directive {m.group(0).strip()}")
+    return problems
+
+
+def make_portable(paths: list[Path]) -> list[Path]:
+    """Rewrite the markdown cells of notebooks in place (outputs and code untouched); return those changed."""
+    changed = []
+    label_cache: dict[Path, dict] = {}
+    for path in paths:
+        path = Path(path).resolve()
+        nb = nbformat.read(path, as_version=4)
+        book = book_root(path)
+        if book not in label_cache:
+            bib = book / "references.bib"
+            label_cache[book] = citation_labels(bib) if bib.exists() else {}
+        dirty = False
+        for k, cell in enumerate(nb.cells):
+            if cell.cell_type != "markdown":
+                continue
+            new = portable_markdown(cell.source, path, label_cache[book], f"{path.name} cell {k}")
+            if new != cell.source:
+                cell.source, dirty = new, True
+        if dirty:
+            nbformat.write(nb, path)
+            changed.append(path)
+    return changed
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -245,7 +442,20 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("setup-cell", help="write the Colab setup cell into every notebook")
     run = sub.add_parser("execute", help="execute notebooks in place")
     run.add_argument("paths", nargs="+", type=Path)
+    port = sub.add_parser("portable-myst", help="rewrite markdown that jupyterlab-myst cannot render")
+    port.add_argument("--check", action="store_true", help="change nothing; list what is not portable, exit 1 if any")
+    port.add_argument("paths", nargs="*", type=Path, help="notebooks (default: every notebook of the book)")
     args = parser.parse_args(argv)
+    if args.cmd == "portable-myst":
+        paths = args.paths or all_notebooks()
+        if args.check:
+            problems = [p for path in paths for p in
+                        portability_problems(nbformat.read(path, as_version=4), Path(path).name)]
+            print("\n".join(problems) or f"{len(paths)} notebooks: portable")
+            return 1 if problems else 0
+        for path in make_portable(paths):
+            print(f"converted {_relative(path, Path.cwd())}")
+        return 0
     if args.cmd == "exercises":
         generate_exercises(run=not args.no_run, only=args.solutions)
     elif args.cmd == "setup-cell":
