@@ -9,12 +9,16 @@ distribution whose standard deviation is set by ``init``:
 ``"he"``
     ``sqrt(2 / fan_in)`` (He et al., 2015), for ReLU; ``sqrt(2 / ((1 + alpha**2) fan_in))``
     for leaky ReLU and PReLU, as derived in the same paper.
-``"xavier"``
-    ``sqrt(1 / fan_in)``, the fan-in form of Glorot & Bengio (2010). Their
-    "normalised" form ``sqrt(2 / (fan_in + fan_out))`` is the same number
-    here, because every layer is square.
+``"glorot"`` (also ``"xavier"``)
+    ``sqrt(2 / (fan_in + fan_out))``, the "normalised" initialisation of
+    Glorot & Bengio (2010), a compromise between the forward and the backward
+    condition for symmetric, near-linear units.
+``"lecun"``
+    ``sqrt(1 / fan_in)`` (LeCun et al., 1998, "LeCun normal"). In the square
+    layers of this module ``fan_out = fan_in``, so it is the same number as
+    Glorot's; the names differ, and so do the values in any non-square layer.
 ``"default"``
-    ``"he"`` for the ReLU family (relu, leaky_relu, prelu, relu6), ``"xavier"``
+    ``"he"`` for the ReLU family (relu, leaky_relu, prelu, relu6), ``"glorot"``
     for every other activation.
 a number, a callable or a sequence
     A fixed standard deviation; a function ``fan_in -> std``; or one standard
@@ -35,7 +39,16 @@ import numpy as np
 from . import activations
 
 __all__ = [
+    "FLOW_ACTIVATIONS",
+    "FLOW_MAX_DEPTH",
+    "FLOW_SAMPLES",
+    "FLOW_SEED",
+    "FLOW_WIDTH",
+    "INIT_NAMES",
     "RELU_FAMILY",
+    "gradient_flow",
+    "gradient_norms_over_seeds",
+    "vanishing_depth",
     "activation_rms",
     "activation_stds",
     "gradient_norms",
@@ -63,12 +76,16 @@ def _positive_int(value, name: str) -> int:
     return int(value)
 
 
-def init_std(init: str | float, fan_in: int, activation: str = "relu", scale: float = 1.0) -> float:
+INIT_NAMES = ("he", "glorot", "xavier", "lecun", "default")
+
+
+def init_std(init: str | float, fan_in: int, activation: str = "relu", scale: float = 1.0,
+             fan_out: int | None = None) -> float:
     """Standard deviation of a layer's weights for a named initialisation.
 
     Parameters
     ----------
-    init : {"he", "xavier", "default"} or float
+    init : {"he", "glorot", "xavier", "lecun", "default"} or float
         The scheme (see the module docstring) or a fixed standard deviation.
     fan_in : int
         Number of inputs of the layer.
@@ -76,23 +93,35 @@ def init_std(init: str | float, fan_in: int, activation: str = "relu", scale: fl
         Registry name of the activation (decides "default", and alpha for "he").
     scale : float
         Multiplies the result (``scale = 1`` is the scheme itself).
+    fan_out : int, optional
+        Number of outputs of the layer, used by "glorot" only; ``fan_in`` if
+        omitted (a square layer).
 
     Returns
     -------
     float
+
+    Examples
+    --------
+    >>> round(init_std("he", 64), 4), round(init_std("lecun", 64), 4), round(init_std("glorot", 64, fan_out=192), 4)
+    (0.1768, 0.125, 0.0884)
     """
     fan_in = _positive_int(fan_in, "fan_in")
+    fan_out = fan_in if fan_out is None else _positive_int(fan_out, "fan_out")
     act = activations.get(activation)
     if isinstance(init, numbers.Real) and not isinstance(init, bool):
         return float(init) * scale
     if init == "default":
-        init = "he" if activation in RELU_FAMILY else "xavier"
+        init = "he" if activation in RELU_FAMILY else "glorot"
     if init == "he":
         alpha = float(act.params.get("alpha", 0.0)) if activation != "relu6" else 0.0
         return scale * math.sqrt(2.0 / ((1.0 + alpha * alpha) * fan_in))
-    if init == "xavier":
+    if init in ("glorot", "xavier"):
+        return scale * math.sqrt(2.0 / (fan_in + fan_out))
+    if init == "lecun":
         return scale * math.sqrt(1.0 / fan_in)
-    raise ValueError(f"init must be 'he', 'xavier', 'default', a number, a function or a list; got {init!r}")
+    raise ValueError(f"init must be one of {', '.join(map(repr, INIT_NAMES))}, a number, a function or a list; "
+                     f"got {init!r}")
 
 
 def layer_stds(init, depth: int, width: int, activation: str = "relu", scale: float = 1.0) -> np.ndarray:
@@ -297,3 +326,74 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x, h: float = 1e-6) -> 
         minus.reshape(-1)[i] -= h
         flat[i] = (float(f(plus)) - float(f(minus))) / (2 * h)
     return grad
+
+
+def gradient_norms_over_seeds(depth: int, width: int, activation: str = "relu", init="default",
+                              seeds: Sequence[int] = range(10), n_samples: int = 64, *, scale: float = 1.0,
+                              wrt: str = "preactivations") -> np.ndarray:
+    """:func:`gradient_norms` for several independently drawn networks, one per seed.
+
+    Parameters
+    ----------
+    depth, width, activation, init, n_samples, scale, wrt
+        As in :func:`gradient_norms` (here ``wrt`` defaults to the back-propagated
+        signal ``dL/dz_l``).
+    seeds : sequence of int
+        One network (weights, input batch and read-out) per seed.
+
+    Returns
+    -------
+    ndarray of shape (len(seeds), depth)
+        Row ``i`` is the network drawn with ``seeds[i]``.
+    """
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("seeds must name at least one seed")
+    return np.array([gradient_norms(depth, width, activation, init, int(s), n_samples, scale=scale, wrt=wrt)
+                     for s in seeds])
+
+
+# ----------------------------------------------------------------------------
+# The gradient-flow experiment of chapter 2 (its widget draws these numbers)
+# ----------------------------------------------------------------------------
+#: The gradient-flow experiment's fixed setting: every depth uses the same seed,
+#: so the widget and the exercise checker always see the same networks.
+FLOW_SEED = 2
+FLOW_WIDTH = 64
+FLOW_SAMPLES = 32
+FLOW_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
+#: The deepest network of the widget's slider.
+FLOW_MAX_DEPTH = 50
+
+
+def gradient_flow(activation: str, depth: int, init_scale: float = 1.0, wrt: str = "preactivations") -> np.ndarray:
+    """Per-layer gradient norms of chapter 2's gradient-flow network (first layer first).
+
+    A ``depth``-layer bias-free MLP of width :data:`FLOW_WIDTH` on
+    :data:`FLOW_SAMPLES` standard-normal inputs, initialised with ``init_scale``
+    times the recommended standard deviation (He for ReLU and leaky ReLU,
+    Glorot for sigmoid and tanh), seeded with :data:`FLOW_SEED`; see
+    :func:`gradient_norms`. By default the norms are those of the
+    back-propagated signal ``dL/dz_l``; ``wrt="weights"`` gives ``dL/dW_l``.
+    """
+    if activation not in FLOW_ACTIVATIONS:
+        raise ValueError(f"activation must be one of {', '.join(FLOW_ACTIVATIONS)}, got {activation!r}")
+    if isinstance(depth, bool) or not isinstance(depth, numbers.Integral) or not 1 <= depth <= 200:
+        raise ValueError(f"depth must be an integer from 1 to 200, got {depth!r}")
+    if isinstance(init_scale, bool) or not isinstance(init_scale, numbers.Real):
+        raise TypeError(f"init_scale must be a number, got {type(init_scale).__name__}")
+    scale = float(init_scale)
+    if not np.isfinite(scale) or scale <= 0:
+        raise ValueError(f"init_scale must be a positive number, got {init_scale!r}")
+    return gradient_norms(int(depth), FLOW_WIDTH, activation, "default", FLOW_SEED, FLOW_SAMPLES,
+                          scale=scale, wrt=wrt)
+
+
+def vanishing_depth(activation: str = "sigmoid", threshold: float = 1e-6, init_scale: float = 1.0,
+                    max_depth: int = 60) -> int | None:
+    """Smallest depth whose :func:`gradient_flow` ratio first/last is below ``threshold`` (None if none)."""
+    for depth in range(2, _positive_int(max_depth, "max_depth") + 1):
+        norms = gradient_flow(activation, depth, init_scale)
+        if norms[0] / norms[-1] < threshold:
+            return depth
+    return None

@@ -72,6 +72,19 @@ def _mutating(x, g):
     return g
 
 
+def _mutating_x(x, g):
+    out = g * (x > 0)
+    if isinstance(x, np.ndarray):
+        x[x < 0] = 0
+    return out
+
+
+def test_relu_layer_backward_in_place_hint_names_grad_out_not_x():
+    r = checks.relu_layer_backward(_mutating, quiet=True)
+    assert "grad_out" in r.message.split("\n")[1]
+    assert "assigning into x" not in r.message
+
+
 @pytest.mark.parametrize(("fn", "phrase"), [
     (lambda x, g: g, "unchanged"),
     (lambda x, g: (np.asarray(x) > 0).astype(np.asarray(g).dtype), "only the mask"),
@@ -79,7 +92,8 @@ def _mutating(x, g):
     (lambda x, g: g * np.maximum(0, x), "relu(x)"),
     (lambda x, g: x * (g > 0), "swapped"),
     (lambda x, g: (g * (x > 0)).ravel()[:1] if np.ndim(g) else g * (x > 0), "shape"),
-    (_mutating, "changed its input"),
+    (_mutating, "changed grad_out in place"),
+    (_mutating_x, "changed x in place"),
     (lambda x, g: (g * (x > 0)).astype(np.float64) if np.ndim(g) else g * (x > 0), "float32"),
 ])
 def test_relu_layer_backward_rejects(fn, phrase):
@@ -108,7 +122,8 @@ def test_he_std_accepts(fn):
 
 
 @pytest.mark.parametrize(("fn", "phrase"), [
-    (lambda n: math.sqrt(1 / n), "Xavier"),
+    (lambda n: math.sqrt(1 / n), "LeCun"),
+    (lambda n: math.sqrt(2 / (n + 2 * n)), "fan-out"),
     (lambda n: 2 / n, "variance"),
     (lambda n: math.sqrt(2) / n, "instead of sqrt(fan_in)"),
     (lambda n: 1 / math.sqrt(2 * n), "numerator"),
@@ -219,21 +234,26 @@ def test_two_layer_gradient_survives_garbage(args):
 # ----------------------------------------------------------------------------
 # sigmoid_vanishing_depth
 # ----------------------------------------------------------------------------
-def test_sigmoid_depth_tolerance():
-    from relubook.widgets import derivative as dw
+def test_sigmoid_depth_accepts_only_the_exact_integer():
+    from relubook import propagation
 
-    target = dw.vanishing_depth("sigmoid", 1e-6)
-    for d in (target - 1, target, target + 1, float(target), np.int64(target)):
+    target = propagation.vanishing_depth("sigmoid", 1e-6)
+    assert target == 11  # 0.25 ** 10 < 1e-6 < 0.25 ** 9: the prediction the exercise asks for
+    for d in (target, float(target), np.int64(target)):
         assert checks.sigmoid_vanishing_depth(d, quiet=True).passed
-    low = checks.sigmoid_vanishing_depth(target - 3, quiet=True)
-    assert low.passed is False and "add layers" in low.message
-    high = checks.sigmoid_vanishing_depth(target + 5, quiet=True)
-    assert high.passed is False and "deeper than needed" in high.message
+    for d in (target - 1, target + 1, target - 3):
+        assert checks.sigmoid_vanishing_depth(d, quiet=True).passed is False
+    low = checks.sigmoid_vanishing_depth(target - 1, quiet=True)
+    assert "add layers" in low.message and "2.3e-06" in low.message
+    high = checks.sigmoid_vanishing_depth(target + 1, quiet=True)
+    assert "smallest depth" in high.message and f"depth {target}" in high.message
+    half = checks.sigmoid_vanishing_depth(target - 0.5, quiet=True)
+    assert half.passed is False and "whole number" in half.message
 
 
 @pytest.mark.parametrize(("value", "phrase"), [
     (None, "not implemented"), ("11", "number of layers"), (True, "number of layers"),
-    (-4, "not a depth"), (float("nan"), "not a depth"), (1000, "deeper"),
+    (-4, "not a depth"), (float("nan"), "whole number"), (1000, "not a depth"),
 ])
 def test_sigmoid_depth_survives_garbage(value, phrase):
     r = checks.sigmoid_vanishing_depth(value, quiet=True)

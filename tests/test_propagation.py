@@ -10,9 +10,13 @@ from relubook import activations, propagation
 
 def test_init_std_values():
     assert propagation.init_std("he", 64) == pytest.approx(math.sqrt(2 / 64))
-    assert propagation.init_std("xavier", 64) == pytest.approx(math.sqrt(1 / 64))
+    assert propagation.init_std("lecun", 64) == pytest.approx(math.sqrt(1 / 64))
+    assert propagation.init_std("glorot", 64) == pytest.approx(math.sqrt(1 / 64))  # square layer
+    assert propagation.init_std("glorot", 64, fan_out=192) == pytest.approx(math.sqrt(2 / 256))
+    assert propagation.init_std("xavier", 64, fan_out=192) == propagation.init_std("glorot", 64, fan_out=192)
+    assert propagation.init_std("lecun", 64, fan_out=192) == pytest.approx(math.sqrt(1 / 64))
     assert propagation.init_std("default", 64, "relu") == propagation.init_std("he", 64)
-    assert propagation.init_std("default", 64, "tanh") == propagation.init_std("xavier", 64)
+    assert propagation.init_std("default", 64, "tanh") == propagation.init_std("glorot", 64)
     alpha = activations.get("leaky_relu").params["alpha"]
     assert propagation.init_std("he", 50, "leaky_relu") == pytest.approx(math.sqrt(2 / ((1 + alpha**2) * 50)))
     assert propagation.init_std(0.3, 10, scale=2.0) == pytest.approx(0.6)
@@ -112,3 +116,44 @@ def test_per_layer_factor():
         propagation.per_layer_factor([1.0])
     with pytest.raises(ValueError):
         propagation.per_layer_factor([1.0, 0.0])
+
+
+def test_gradient_norms_over_seeds_rows_are_single_networks():
+    rows = propagation.gradient_norms_over_seeds(6, 16, "relu", "he", [3, 4], 8)
+    assert rows.shape == (2, 6)
+    np.testing.assert_array_equal(rows[1], propagation.gradient_norms(6, 16, "relu", "he", 4, 8,
+                                                                      wrt="preactivations"))
+    with pytest.raises(ValueError):
+        propagation.gradient_norms_over_seeds(6, 16, "relu", "he", [], 8)
+
+
+def test_backward_signal_fades_by_one_over_root_two_with_glorot():
+    # E[relu'(z)^2] = 1/2: with Var(w) = 1/n the signal's mean square halves per layer, with He's 2/n it is kept
+    glorot = np.median(propagation.gradient_norms_over_seeds(20, 64, "relu", "glorot", range(6)), axis=0)
+    he = np.median(propagation.gradient_norms_over_seeds(20, 64, "relu", "he", range(6)), axis=0)
+    assert propagation.per_layer_factor(glorot[::-1]) == pytest.approx(1 / math.sqrt(2), abs=0.03)
+    assert propagation.per_layer_factor(he[::-1]) == pytest.approx(1.0, abs=0.05)
+
+
+def test_weight_gradient_profile_does_not_depend_on_relu_scale():
+    a = propagation.gradient_norms(12, 32, "relu", "he", 1, 16, wrt="weights")
+    b = propagation.gradient_norms(12, 32, "relu", "glorot", 1, 16, wrt="weights")
+    np.testing.assert_allclose(a / a[-1], b / b[-1], rtol=1e-9)
+    assert b[-1] == pytest.approx(a[-1] * 2 ** (-11 / 2), rel=1e-9)
+
+
+def test_gradient_flow_validates_and_vanishing_depth_is_first_crossing():
+    with pytest.raises(ValueError):
+        propagation.gradient_flow("gelu", 5)
+    with pytest.raises(ValueError):
+        propagation.gradient_flow("relu", 5, 0.0)
+    with pytest.raises(ValueError):
+        propagation.gradient_flow("relu", 0)
+    with pytest.raises(TypeError):
+        propagation.gradient_flow("relu", 5, "1")
+    d = propagation.vanishing_depth("sigmoid", 1e-6)
+    before, at = propagation.gradient_flow("sigmoid", d - 1), propagation.gradient_flow("sigmoid", d)
+    assert before[0] / before[-1] >= 1e-6 > at[0] / at[-1]
+    assert propagation.vanishing_depth("relu", 1e-6, max_depth=8) is None
+    sig = propagation.gradient_flow("sigmoid", 20)
+    assert sig.shape == (20,) and sig[0] / sig[-1] < 1e-8

@@ -5,13 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 from .. import activations, propagation
-from ..widgets import derivative as flow
 from ._core import CHECK_SEED, Case, check_function, fmt, report, standard_cases
 
 __all__ = ["he_std", "relu_grad", "relu_layer_backward", "sigmoid_vanishing_depth", "signal_50_layers",
            "two_layer_gradient", "two_layer_net"]
 
-_CONVENTIONS = {0.0: "0, the convention of PyTorch, TensorFlow Playground and d2l",
+_CONVENTIONS = {0.0: "0, the convention of PyTorch, TensorFlow, JAX and d2l",
                 1.0: "1, the right-hand slope", 0.5: "0.5, the average of both one-sided slopes"}
 
 
@@ -49,26 +48,38 @@ _RELU_GRAD_DTYPE_HINT = ("hint: keep the input's dtype: (x > 0).astype(x.dtype) 
                          ".astype(float) always gives float64.")
 
 
+def _dtype_note(fn) -> str:
+    """A note when ``fn`` returns float64 for a float32 input (the value itself was right)."""
+    try:
+        x = np.array([-1.5, 0.0, 2.0], dtype=np.float32)
+        got = np.asarray(fn(x.copy()))
+    except Exception:  # the function passed every case; be safe anyway
+        return ""
+    if got.dtype == np.float32:
+        return ""
+    return (f"\n   Note: for a float32 input your function returns {got.dtype}. The values are right, and "
+            "mixing dtypes is harmless here, but in a float32 network every float64 array doubles the "
+            "memory and makes NumPy promote what it touches to float64: "
+            f"{RELU_GRAD_HINT_CODE[1].removeprefix('return ')} keeps the input's dtype.")
+
+
 def relu_grad(fn, *, quiet: bool = False):
     """Check a learner's ``relu_grad(x)``; any value in [0, 1] is accepted at exactly 0.
 
-    The function must work on arrays of any shape and on a single number, and
-    keep a floating input's dtype. The report says which convention the
+    The function must work on arrays of any shape and on a single number. The
+    values are what is checked: a float64 answer for a float32 input passes (as
+    the chapter's ``(x > 0).astype(float)`` and ``np.where(x > 0, 1.0, 0.0)``
+    do), with a note on keeping the dtype. The report says which convention the
     learner chose at 0.
     """
     cases = standard_cases() + [Case((np.zeros(4),), "a vector of zeros (the kink)")]
     result = check_function(
         "relu_grad", fn, activations.relu_grad, cases, compare=_compare_relu_grad,
-        diagnose=_diagnose_relu_grad,
+        diagnose=_diagnose_relu_grad, require_dtype=False,
         hint=("the derivative is 1 where x > 0 and 0 where x < 0, for an array or a single number: "
               f"{RELU_GRAD_HINT_CODE[0]}, then {RELU_GRAD_HINT_CODE[1]}."),
         quiet=True,
     )
-    if not result.passed and "but your output is" in result.message:
-        # the shared dtype hint speaks of np.maximum (exercise 1); say it for this function
-        lines = result.message.split("\n")
-        lines = [f"   {_RELU_GRAD_DTYPE_HINT}" if line.startswith("   hint:") else line for line in lines]
-        result.message = "\n".join(lines)
     if result.passed:
         try:
             at0 = float(np.asarray(fn(np.zeros(1)), dtype=float).reshape(-1)[0])
@@ -76,7 +87,13 @@ def relu_grad(fn, *, quiet: bool = False):
         except Exception:  # the learner's function passed every case above; be safe anyway
             at0, convention = float("nan"), "unknown"
         result.details["value_at_zero"] = at0
+        note = _dtype_note(fn)
+        result.details["keeps_dtype"] = not note
         result.message += f"\n   At x = 0 you chose {convention}."
+        if convention.startswith("1,"):
+            result.message += (" As with x >= 0: every value in [0, 1] is a subgradient at the kink, so 1 is "
+                               "as correct as 0; libraries pick 0.")
+        result.message += note
     if not quiet:
         print(result.message)
     return result
@@ -165,11 +182,41 @@ def relu_layer_backward(fn, *, quiet: bool = False):
     subgradient choice), so ``x >= 0`` passes too. The function must not modify
     ``grad_out`` or ``x`` and must keep their shape and dtype.
     """
+    name = "relu_layer_backward"
+    if callable(fn):
+        mutated = _which_argument_mutated(fn)
+        if mutated is not None:
+            case, arg = mutated
+            where = f"input: x = {fmt(case.args[0], 60)}, grad_out = {fmt(case.args[1], 60)}  ({case.description})"
+            if arg == "grad_out":
+                lines = [where, "your function changed grad_out in place (for example grad_out[x <= 0] = 0).",
+                         "hint: grad_out belongs to the layer above, which may still need it: return a new "
+                         "array, grad_out * (x > 0), instead of writing into grad_out."]
+            else:
+                lines = [where, "your function changed x in place.",
+                         "hint: x is the layer's saved input, which other gradients still need: compute the "
+                         "mask (x > 0) without writing into x."]
+            return report(name, False, lines, quiet=quiet)
     return check_function(
-        "relu_layer_backward", fn, _reference_backward, _backward_cases(), arg_names=("x", "grad_out"),
+        name, fn, _reference_backward, _backward_cases(), arg_names=("x", "grad_out"),
         compare=_compare_backward, diagnose=_diagnose_backward,
         hint="the gradient that leaves the layer is grad_out * (x > 0).", quiet=quiet,
     )
+
+
+def _which_argument_mutated(fn) -> tuple[Case, str] | None:
+    """The first case and argument (``"grad_out"`` or ``"x"``) that ``fn`` modifies in place, if any."""
+    for case in _backward_cases():
+        x, g = (a.copy() if isinstance(a, np.ndarray) else a for a in case.args)
+        try:
+            with np.errstate(all="ignore"):
+                fn(x, g)
+        except Exception:  # reported by check_function with its usual message
+            return None
+        for arg, before, after in (("grad_out", case.args[1], g), ("x", case.args[0], x)):
+            if isinstance(before, np.ndarray) and not np.array_equal(before, after, equal_nan=True):
+                return case, arg
+    return None
 
 
 # ----------------------------------------------------------------------------
@@ -185,12 +232,14 @@ def _diagnose_he(args, expected, got) -> str | None:
     except (TypeError, ValueError, IndexError):
         return None
     guesses = [
-        (np.sqrt(1 / n), "that is sqrt(1 / fan_in), the Xavier/LeCun value for tanh-like units; ReLU zeroes "
-                         "half its inputs, so He doubles the variance: sqrt(2 / fan_in)."),
+        (np.sqrt(1 / n), "that is sqrt(1 / fan_in), LeCun's value (for a square layer also Glorot and Bengio's "
+                         "sqrt(2 / (fan_in + fan_out))), which keeps the variance of near-linear units such as "
+                         "tanh; a ReLU passes only about half its inputs, which halves the mean square, so He "
+                         "doubles the variance: sqrt(2 / fan_in)."),
         (2 / n, "that is the variance 2 / fan_in; the standard deviation is its square root."),
         (np.sqrt(2) / n, "you divided by fan_in instead of sqrt(fan_in): std = sqrt(2 / fan_in)."),
-        (np.sqrt(2 / (n + n)), "that is Glorot's sqrt(2 / (fan_in + fan_out)); He uses fan_in only: "
-                               "sqrt(2 / fan_in)."),
+        (np.sqrt(2 / (3 * n)), "that looks like Glorot and Bengio's sqrt(2 / (fan_in + fan_out)) with a fan-out of "
+                                   "2 fan_in; He uses fan_in only: sqrt(2 / fan_in)."),
         (1 / np.sqrt(2 * n), "that is sqrt(1 / (2 fan_in)): the 2 belongs in the numerator, sqrt(2 / fan_in)."),
         (np.sqrt(n / 2), "the fraction is upside down: sqrt(2 / fan_in)."),
     ]
@@ -399,9 +448,10 @@ def sigmoid_vanishing_depth(depth, *, quiet: bool = False):
     """Check the depth read off the gradient-flow widget (sigmoid, init scale 1).
 
     The reference is the smallest depth at which the widget's network shows a
-    first-layer gradient norm below 1e-6 times the last layer's (computed with
-    the widget's own seed and setting). One layer either way is accepted, since
-    the ratio fluctuates from one depth to the next.
+    first-layer gradient norm ``||dL/dz_1||`` below 1e-6 times the last layer's
+    (:func:`relubook.propagation.vanishing_depth`, with the widget's own seed and
+    setting). The seeded network makes it one exact integer, so only that integer
+    passes; a near miss is told what the widget shows at its depth.
     """
     name = "sigmoid_vanishing_depth"
     try:
@@ -410,21 +460,35 @@ def sigmoid_vanishing_depth(depth, *, quiet: bool = False):
                                         "depth."], todo=True, quiet=quiet)
         if isinstance(depth, bool) or not isinstance(depth, (int, float, np.integer, np.floating)):
             return report(name, False, [f"expected a number of layers, got {fmt(depth)}."], quiet=quiet)
-        target = flow.vanishing_depth("sigmoid", 1e-6)
+        target = propagation.vanishing_depth("sigmoid", 1e-6)
         d = float(depth)
-        if abs(d - target) <= 1:
-            return report(name, True, [f"{fmt(depth)} layers: the widget's network first drops below 1e-6 "
-                                       f"at depth {target}.",
-                                       "Each sigmoid layer shrinks the gradient by a factor of about 4 or more "
-                                       "(sigmoid' <= 0.25)."], details={"reference": target}, quiet=quiet)
-        hint = ("too shallow: the ratio is still above 1e-6; add layers." if d < target
-                else "that is deeper than needed: look for the first depth where the ratio drops below 1e-6.")
-        readout = ""
-        if 2 <= d <= 60:
-            norms = flow.gradient_flow("sigmoid", int(round(d)))
-            readout = f"at depth {int(round(d))} the widget shows first/last = {norms[0] / norms[-1]:.1e}."
-        elif d < 2 or not np.isfinite(d):
-            readout = f"{fmt(depth)} is not a depth the widget offers (2 to 50 layers)."
-        return report(name, False, [readout, f"hint: {hint}"], details={"reference": target}, quiet=quiet)
+        if not np.isfinite(d) or d != round(d):
+            return report(name, False, [f"{fmt(depth)} is not a whole number of layers.",
+                                        "hint: a depth counts layers; give the smallest whole depth at which "
+                                        "the ratio is below 1e-6."], details={"reference": target}, quiet=quiet)
+        d = int(round(d))
+
+        def ratio(k: int) -> float:
+            norms = propagation.gradient_flow("sigmoid", k)
+            return float(norms[0] / norms[-1])
+
+        if d == target:
+            return report(name, True, [f"{d} layers: first/last = {ratio(d):.1e}, below 1e-6 for the first time "
+                                       f"(depth {d - 1} still shows {ratio(d - 1):.1e}).",
+                                       "Each sigmoid layer multiplies the gradient by at most 0.25 (sigmoid' <= "
+                                       "0.25), and a depth-d network has d - 1 such steps: 0.25 ** 10 = 9.5e-07."],
+                          details={"reference": target}, quiet=quiet)
+        if d < 2 or d > propagation.FLOW_MAX_DEPTH:
+            return report(name, False, [f"{d} is not a depth the widget offers (2 to {propagation.FLOW_MAX_DEPTH} "
+                                        "layers).", "hint: start from your prediction, 0.25 ** (depth - 1) < 1e-6, "
+                                        "and move the slider around it."],
+                          details={"reference": target}, quiet=quiet)
+        lines = [f"at depth {d} the widget shows first/last = {ratio(d):.1e}."]
+        if d < target:
+            lines.append("hint: that is still above 1e-6; add layers until the ratio drops below it.")
+        else:
+            lines.append(f"hint: that is below 1e-6, but so is depth {d - 1} ({ratio(d - 1):.1e}): the task asks "
+                         "for the smallest depth; go back one layer at a time until the ratio is above 1e-6.")
+        return report(name, False, lines, details={"reference": target}, quiet=quiet)
     except Exception as exc:  # never raise into the notebook
         return report(name, False, [f"could not check your answer: {type(exc).__name__}: {exc}"], quiet=quiet)

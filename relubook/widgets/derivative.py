@@ -1,8 +1,10 @@
 """Widgets of chapter 2: the slope detective and gradient flow through a deep network.
 
-Each widget is a pure computation (:func:`slope_readout`, :func:`gradient_flow`)
-and an update function that draws it (:func:`update_slope`,
-:func:`update_gradient_flow`), following :mod:`relubook.widgets._core`.
+Each widget is a pure update function that draws one setting (:func:`update_slope`,
+:func:`update_gradient_flow`), following :mod:`relubook.widgets._core`. The
+gradient-flow experiment (the network, its seed, :func:`~relubook.propagation.gradient_flow`
+and :func:`~relubook.propagation.vanishing_depth`) lives in :mod:`relubook.propagation`;
+the names are re-exported here for the notebooks' convenience.
 """
 
 from __future__ import annotations
@@ -11,7 +13,16 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from .. import activations, plotting, propagation
+from .. import activations, plotting
+from ..propagation import (
+    FLOW_ACTIVATIONS,
+    FLOW_MAX_DEPTH,
+    FLOW_SAMPLES,
+    FLOW_SEED,
+    FLOW_WIDTH,
+    gradient_flow,
+    vanishing_depth,
+)
 
 __all__ = [
     "FLOW_ACTIVATIONS",
@@ -28,15 +39,6 @@ __all__ = [
     "vanishing_depth",
 ]
 
-#: The gradient-flow widget's fixed setting: every depth uses the same seed,
-#: so the widget (and the exercise checker) always shows the same networks.
-FLOW_SEED = 2
-FLOW_WIDTH = 64
-FLOW_SAMPLES = 32
-FLOW_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
-#: The deepest network of the widget's slider; the x axis always runs to it.
-FLOW_MAX_DEPTH = 50
-_FLOW_YLIM = (1e-32, 1e4)
 
 
 def _ax(ax: Axes | None) -> tuple[Figure, Axes]:
@@ -104,70 +106,42 @@ def update_slope(x0: float, *, ax: Axes | None = None) -> Figure:
 
 
 # ----------------------------------------------------------------------------
-# Gradient flow
+# Gradient flow (the experiment itself lives in relubook.propagation)
 # ----------------------------------------------------------------------------
-def gradient_flow(activation: str, depth: int, init_scale: float = 1.0) -> np.ndarray:
-    """Per-layer weight-gradient norms of the widget's network (first layer first).
-
-    A ``depth``-layer MLP of width :data:`FLOW_WIDTH` on :data:`FLOW_SAMPLES`
-    standard-normal inputs, initialised with ``init_scale`` times the
-    recommended standard deviation (He for ReLU and leaky ReLU, Xavier for
-    sigmoid and tanh), seeded with :data:`FLOW_SEED`; see
-    :func:`relubook.propagation.gradient_norms`.
-    """
-    if activation not in FLOW_ACTIVATIONS:
-        raise ValueError(f"activation must be one of {', '.join(FLOW_ACTIVATIONS)}, got {activation!r}")
-    scale = float(init_scale)
-    if not np.isfinite(scale) or scale <= 0:
-        raise ValueError(f"init_scale must be a positive number, got {init_scale!r}")
-    return propagation.gradient_norms(int(depth), FLOW_WIDTH, activation, "default", FLOW_SEED,
-                                      FLOW_SAMPLES, scale=scale)
-
-
 def flow_text(activation: str, depth: int, init_scale: float = 1.0) -> str:
-    """The widget's readout: the ratio of the first layer's gradient norm to the last's."""
-    return _flow_text(activation, gradient_flow(activation, depth, init_scale))
+    """The widget's readout: the first layer's back-propagated gradient norm over the last layer's."""
+    return _flow_text(activation, gradient_flow(activation, depth, init_scale), init_scale)
 
 
-def _flow_text(activation: str, norms: np.ndarray) -> str:
-    return f"{activation}, depth {len(norms)}: first/last = {norms[0] / norms[-1]:.1e}"
+def _flow_text(activation: str, norms: np.ndarray, init_scale: float = 1.0) -> str:
+    return (f"{activation}, depth {len(norms)}, init scale {float(init_scale):g}: "
+            f"first/last = {norms[0] / norms[-1]:.1e}")
 
 
-def vanishing_depth(activation: str = "sigmoid", threshold: float = 1e-6, init_scale: float = 1.0,
-                    max_depth: int = 60) -> int | None:
-    """Smallest depth at which the widget shows first/last below ``threshold`` (None if none)."""
-    for depth in range(2, max_depth + 1):
-        norms = gradient_flow(activation, depth, init_scale)
-        if norms[0] / norms[-1] < threshold:
-            return depth
-    return None
-
-
-def _decade(value: float, step: int) -> float:
-    """The power of ten one decade below (``step=-1``) or above (``+1``) ``value``'s own decade."""
-    if not value > 0:
-        return _FLOW_YLIM[0] if step < 0 else _FLOW_YLIM[1]
-    return 10.0 ** (np.floor(np.log10(value)) + (step if step < 0 else step + 1))
+def _decade_limits(values: np.ndarray) -> tuple[float, float]:
+    """Whole decades around ``values`` and around the 1e-6 line, at least 1e-7 to 10."""
+    v = values[np.isfinite(values) & (values > 0)]
+    low = min(1e-7, 10.0 ** np.floor(np.log10(v.min()))) if v.size else 1e-7
+    high = max(10.0, 10.0 ** np.ceil(np.log10(v.max()))) if v.size else 10.0
+    return float(low), float(high)
 
 
 def update_gradient_flow(activation: str, depth: int, init_scale: float = 1.0, *,
                          ax: Axes | None = None) -> Figure:
-    """Plot each layer's gradient norm relative to the last layer's, on a log scale."""
-    norms = gradient_flow(activation, depth, init_scale)
+    """Plot each layer's back-propagated gradient norm ``||dL/dz_l||`` relative to the last layer's (log scale)."""
+    norms = gradient_flow(activation, int(depth), init_scale)
     rel = norms / norms[-1]
     fig, ax = _ax(ax)
     layers = np.arange(1, len(norms) + 1)
     ax.semilogy(layers, rel, color=plotting.color_for(activation), linestyle=plotting.linestyle_for(activation),
                 marker="o", markersize=3, label=activations.get(activation).label)
     ax.axhline(1e-6, color="0.4", linewidth=0.8, linestyle=":")
-    # whole decades, so that the limits (and the layout) change only when the curve leaves them
-    low = min(_FLOW_YLIM[0], _decade(float(rel.min()), -1))
-    high = max(_FLOW_YLIM[1], _decade(float(rel.max()), +1))
-    ax.set_ylim(low, high)
-    ax.set_xlim(0.5, max(len(norms), FLOW_MAX_DEPTH) + 0.5)  # one x axis for every depth: the curve grows along it
-    text = _flow_text(activation, norms)
+    ax.set_ylim(*_decade_limits(rel))  # whole decades: the layout changes only when the curve leaves them
+    ax.set_xlim(0.5, max(len(norms), FLOW_MAX_DEPTH) + 0.5)  # one x axis for every depth
+    ax.text(FLOW_MAX_DEPTH + 0.5, 1e-6, "10⁻⁶ ", ha="right", va="bottom", fontsize=8, color="0.3")
     ax.text(0.03, 0.05, f"first/last = {rel[0]:.1e}", transform=ax.transAxes, fontsize=9)
-    plotting.label_axes(ax, "layer (1 = next to the input)", "gradient norm / last layer's", title=text)
+    plotting.label_axes(ax, "layer (1 = next to the input)", r"$\|\partial L/\partial z_l\|$ / last layer's",
+                        title=_flow_text(activation, norms, init_scale))
     return fig
 
 
