@@ -19,7 +19,7 @@ help:
 	@echo "make assets     install the site's own MathJax/widget scripts (npm ci) into _assets/"
 	@echo "make clean      remove _build and caches (keeps .venv)"
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt pyproject.toml $(wildcard jupyter-config/*)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
@@ -42,13 +42,18 @@ $(ASSETS_STAMP): $(NPM_STAMP) tools/bundle_assets.py $(wildcard tools/widget_man
 
 assets: $(ASSETS_STAMP)
 
+# While the notebooks run, every live widget also draws its frames over a grid of settings into
+# $(FRAMES_DIR) (relubook/widgets/frames.py); the build copies those its pages show into
+# _static/frames/, so that the static site's controls switch pictures with no kernel (issue 16).
+FRAMES_DIR := $(CURDIR)/_build/frames
+
 book: install assets
-	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	RELUBOOK_FRAMES_DIR="$(FRAMES_DIR)" $(BIN)/jupyter-book build . $(JB_FLAGS)
 
 # A from-scratch build: an incremental build does not re-emit warnings of unchanged pages.
 book-fresh: install assets
 	rm -rf _build
-	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	RELUBOOK_FRAMES_DIR="$(FRAMES_DIR)" $(BIN)/jupyter-book build . $(JB_FLAGS)
 
 # Unit tests with nbval on every notebook under the machine's own OpenBLAS kernel, then nbval again
 # under the other kernels this CPU can run (tools/nbval_kernels.py: Haswell, Sandybridge, Prescott),

@@ -76,10 +76,12 @@ def test_requirements_are_pinned_and_install_the_book():
     lines = [ln.split("#")[0].strip() for ln in (ROOT / "requirements.txt").read_text().splitlines()]
     lines = [ln for ln in lines if ln]
     assert "-e ." in lines, "requirements.txt must install the book's package (-e .)"
-    loose = [ln for ln in lines if ln != "-e ." and not re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[^\s;]+", ln)]
+    assert "./jupyter-config" in lines, "requirements.txt must install the book's JupyterLab settings"
+    local = ("-e .", "./jupyter-config")
+    loose = [ln for ln in lines if ln not in local and not re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[^\s;]+", ln)]
     assert not loose, f"unpinned or unusual lines in requirements.txt: {loose}"
-    names = {re.split(r"[=\[]", ln)[0].lower().replace("_", "-") for ln in lines if ln != "-e ."}
-    assert {"jupyterlab", "ipywidgets", "ipykernel"} <= names
+    names = {re.split(r"[=\[]", ln)[0].lower().replace("_", "-") for ln in lines if ln not in local}
+    assert {"jupyterlab", "jupyterlab-myst", "ipywidgets", "ipykernel"} <= names
 
 
 def _clean_env(venv: Path, home: Path) -> dict[str, str]:
@@ -149,11 +151,25 @@ def test_fresh_venv_imports_everything_the_notebooks_import(binder_venv, tmp_pat
 
 
 @pytest.mark.slow
-def test_fresh_venv_has_the_widgets_lab_extension(binder_venv):
+@pytest.mark.parametrize("extension", ["@jupyter-widgets/jupyterlab-manager", "jupyterlab-myst"])
+def test_fresh_venv_has_the_lab_extension(binder_venv, extension):
     venv, env = binder_venv
     result = _run([venv / "bin" / "jupyter", "labextension", "list"], env, timeout=300)
     text = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout + result.stderr)  # no colours
-    line = next((ln for ln in text.splitlines() if "@jupyter-widgets/jupyterlab-manager" in ln), None)
-    assert line is not None, f"@jupyter-widgets/jupyterlab-manager is not installed:\n{text}"
-    assert re.search(r"\benabled\b", line) and "OK" in line, f"the widgets extension is not enabled and OK: {line}"
+    line = next((ln for ln in text.splitlines() if re.search(rf"\s{re.escape(extension)}\s", ln)), None)
+    assert line is not None, f"{extension} is not installed:\n{text}"
+    assert re.search(r"\benabled\b", line) and "OK" in line, f"{extension} is not enabled and OK: {line}"
     assert str(venv) in text, f"the extension does not come from the fresh venv:\n{text}"
+
+
+@pytest.mark.slow
+def test_fresh_venv_lab_has_no_news_prompt_and_no_update_check(binder_venv):
+    """The book's settings (./jupyter-config) land where every `jupyter lab` of the environment reads them."""
+    import json
+
+    venv, env = binder_venv
+    config = venv / "etc" / "jupyter" / "jupyter_lab_config.json"
+    assert config.is_file(), f"{config} is missing: requirements.txt did not install ./jupyter-config"
+    lab = json.loads(config.read_text())["LabApp"]
+    assert "news_url" in lab and lab["news_url"] is None, f"LabApp.news_url is not None: {lab}"
+    assert lab.get("check_for_updates_class") == "jupyterlab.NeverCheckForUpdate", lab
