@@ -131,9 +131,10 @@ def region_planes(net: TwoInputNet, x1, x2) -> dict[tuple[bool, ...], tuple[np.n
     patterns = active_units(net, x1, x2).reshape(-1, net.units)
     planes = {}
     for row in np.unique(patterns, axis=0):
-        on = row.astype(float)
-        gradient = (net.a * on) @ net.W
-        offset = net.c + float(np.sum(net.a * on * net.b))
+        gradient, offset = np.zeros(2), net.c
+        for j in np.flatnonzero(row):  # a fixed order of additions, no BLAS
+            gradient = gradient + net.a[j] * net.W[j]
+            offset = offset + net.a[j] * net.b[j]
         planes[tuple(bool(v) for v in row)] = (gradient, offset)
     return planes
 
