@@ -84,6 +84,10 @@ def test_count_survives_garbage():
     assert "not implemented" in checks.count_regions(None, quiet=True).message
     for garbage in (True, [1, 2], object(), np.array([1.0, 2.0])):
         assert checks.count_regions(garbage, quiet=True).passed is False
+    for not_a_count in (np.nan, float("inf")):
+        result = checks.count_regions(not_a_count, quiet=True)
+        assert result.passed is False and "whole number of regions" in result.message
+        assert "checker itself failed" not in result.message
 
 
 # ---------------------------------------------------------------------------- cnn_activation_swap
@@ -137,28 +141,43 @@ def test_swap_says_when_the_accuracy_ties_with_relu(tanh_run):
     result = checks.cnn_activation_swap("tanh", tanh_run["test"], quiet=True)
     assert result.passed
     if abs(tanh_run["test"] - tanh_run["relu"]) < 0.5 / len(data.y_test):
-        assert "ties with ReLU" in result.message and "sigmoid" in result.message
+        assert "tanh ties with ReLU" in result.message and "sigmoid" in result.message
     else:
         assert "ties" not in result.message
 
 
 # ---------------------------------------------------------------------------- playground_spiral
-GOOD = {"activation": "tanh", "width": 16, "depth": 2, "lr": 1.0, "steps": 3000}
+#: The model answer of solutions/05: ReLU, 2 layers of 16, the slider's 10**-0.5, the full budget.
+GOOD = {"activation": "relu", "width": 16, "depth": 2, "lr": 10**-0.5, "steps": 3000}
+#: A wrong answer whose accuracy is far from the threshold on every kernel (0.615).
+WRONG = {"activation": "relu", "width": 4, "depth": 2, "lr": 1.0, "steps": 3000}
 
 
 def test_spiral_accepts_a_good_setting():
     result = checks.playground_spiral(GOOD, quiet=True)
     assert result.passed, result.message
-    assert result.details["accuracy"] >= 0.95
+    assert result.details["accuracy"] >= 0.97  # a margin, not a coin toss at 0.95
     assert checks.playground_spiral({**GOOD, "dataset": "spiral", "width": np.int64(16)}, quiet=True).passed
+
+
+def test_spiral_reads_the_rate_as_a_slider_position():
+    """0.316 (the readout) and 10**-0.5 (the slider's value) are the same setting, with the same verdict."""
+    typed = checks.playground_spiral({**GOOD, "lr": 0.316}, quiet=True)
+    exact = checks.playground_spiral(GOOD, quiet=True)
+    assert typed.passed and exact.passed
+    assert typed.details == exact.details
+    assert "the slider's 0.316" in typed.message
+    off_grid = checks.playground_spiral({**GOOD, "lr": 0.3}, quiet=True)
+    assert off_grid.passed is False and "0.251 and 0.316" in off_grid.message
 
 
 @pytest.mark.parametrize("change, phrase", [
     ({"width": 40, "depth": 1}, "more than 32"),
-    ({"steps": 100}, "below 0.95"),
+    ({"steps": 100}, "train longer"),
     ({"steps": 10_000}, "at most"),
     ({"activation": "swish"}, "registry name"),
     ({"lr": -1}, "lr must be"),
+    ({"lr": 100}, "slider goes from"),
     ({"dataset": "moons"}, "spiral"),
     ({"depth": 2.5}, "positive int"),
     ({"batch_size": 32}, "does not know"),
@@ -166,7 +185,34 @@ def test_spiral_accepts_a_good_setting():
 def test_spiral_rejects_mistakes(change, phrase):
     result = checks.playground_spiral({**GOOD, **change}, quiet=True)
     assert result.passed is False
-    assert phrase in result.message
+    assert phrase in result.message, result.message
+
+
+def test_spiral_rejects_a_weak_network_and_does_not_say_depth_wins():
+    result = checks.playground_spiral(WRONG, quiet=True)
+    assert result.passed is False and "below 0.95" in result.message
+    assert "budget on depth" not in checks.playground_spiral({**GOOD, "width": 40, "depth": 1}, quiet=True).message
+
+
+_VERDICTS = """
+from relubook import checks
+good = {good!r}
+wrong = {wrong!r}
+print(checks.playground_spiral(good, quiet=True).passed, checks.playground_spiral(wrong, quiet=True).passed)
+"""
+
+
+@pytest.mark.parametrize("kernel", ["SkylakeX", "Haswell", "Sandybridge"])
+def test_spiral_verdicts_are_the_same_under_every_openblas_kernel(kernel):
+    """The checker trains; its verdict on the model answer and on a wrong one must not depend on the CPU."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "OPENBLAS_CORETYPE": kernel}
+    code = _VERDICTS.format(good={**GOOD, "lr": 0.316}, wrong=WRONG)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "False"], out.stdout + out.stderr
 
 
 def test_spiral_survives_garbage():

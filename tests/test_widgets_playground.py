@@ -8,6 +8,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+from relubook import plane_classifier as pc  # noqa: E402
 from relubook import widgets as rw  # noqa: E402
 from relubook.widgets import playground as pg  # noqa: E402
 
@@ -37,14 +38,14 @@ def test_chunks_equal_one_run():
 
 
 def test_update_is_path_independent():
-    pg._CACHE.clear()
-    direct = pg._state_at("circles", "relu", 4, 2, 0.3, 230)
-    pg._CACHE.clear()
+    pc._CACHE.clear()
+    direct = pc.state_at("circles", "relu", 4, 2, 0.3, 230)
+    pc._CACHE.clear()
     for steps in (50, 100, 150, 230):
-        stepped = pg._state_at("circles", "relu", 4, 2, 0.3, steps)
+        stepped = pc.state_at("circles", "relu", 4, 2, 0.3, steps)
     assert stepped.steps == direct.steps and stepped.loss == direct.loss
-    pg._state_at("circles", "relu", 4, 2, 0.3, 120)  # going back rebuilds from the start
-    assert pg._state_at("circles", "relu", 4, 2, 0.3, 230).loss == direct.loss
+    pc.state_at("circles", "relu", 4, 2, 0.3, 120)  # going back rebuilds from the start
+    assert pc.state_at("circles", "relu", 4, 2, 0.3, 230).loss == direct.loss
 
 
 def test_update_figure_reflects_the_settings():
@@ -60,7 +61,7 @@ def test_update_figure_reflects_the_settings():
 
 
 def test_dead_units_are_reported():
-    state = pg._state_at("moons", "relu", 4, 3, 5.0, 300)  # a huge step kills ReLU units
+    state = pc.state_at("moons", "relu", 4, 3, 5.0, 300)  # a huge step kills ReLU units
     assert state.diverged or max(state.dead) > 0
     fig = pg.update_playground("moons", "relu", 4, 3, 5.0, steps=300)
     assert "dead units" in fig._suptitle.get_text()
@@ -70,8 +71,8 @@ def test_moving_steps_forward_trains_only_the_new_chunk(monkeypatch):
     # how fast a redraw is, is measured by `make bench`; here: that it does not retrain from scratch
     pg.update_playground("spiral", "relu", 16, 2, 0.3, steps=500)
     trained = []
-    real_step = pg.playground_step
-    monkeypatch.setattr(pg, "playground_step", lambda state, n: trained.append(n) or real_step(state, n))
+    real_step = pc.playground_step
+    monkeypatch.setattr(pc, "playground_step", lambda state, n: trained.append(n) or real_step(state, n))
     pg.update_playground("spiral", "relu", 16, 2, 0.3, steps=500 + pg.CHUNK)
     assert sum(trained) == pg.CHUNK
 
@@ -96,3 +97,28 @@ def test_static_twin_has_one_panel_per_setting():
     assert all(ax.collections for ax in visible)  # points and boundary drawn
     texts = [t.get_text() for ax in visible for t in ax.texts]
     assert all(t.startswith("acc ") for t in texts) and len(texts) == 6
+
+
+def test_snap_lr_reads_the_slider():
+    assert pc.snap_lr(0.316) == pc.snap_lr(10**-0.5) == pc.LR_GRID[15]
+    assert pc.snap_lr(1) == 1.0 and pc.snap_lr(3.16) == pc.LR_GRID[-1]
+    assert pc.snap_lr(0.3) is None and pc.snap_lr(100.0) is None and pc.snap_lr(float("nan")) is None
+    with pytest.raises(TypeError):
+        pc.snap_lr("0.3")
+
+
+def test_spiral_is_less_noisy_than_the_default_and_seeds_differ():
+    state = pc.make_playground("spiral", "relu", 4, 1, 0.1)
+    other = pc.make_playground("spiral", "relu", 4, 1, 0.1, seed=1)
+    assert pc.NOISE["spiral"] < 0.1
+    assert not np.array_equal(state.X, other.X)
+    with pytest.raises(ValueError):
+        pc.make_playground("spiral", "relu", 4, 1, 0.1, seed=-1)
+
+
+def test_the_widget_module_holds_no_training():
+    import inspect
+
+    source = inspect.getsource(pg)
+    assert "def make_playground" not in source and "def playground_step" not in source
+    assert "from .widgets" not in inspect.getsource(pc) and "import widgets" not in inspect.getsource(pc)

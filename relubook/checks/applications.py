@@ -194,6 +194,11 @@ def count_regions(n, *, quiet: bool = False):
         if value is None:
             return report(name, False, [f"expected a whole number, got {fmt(n)} ({type(n).__name__}).",
                                         "hint: len(np.unique(patterns, axis=0)) gives an int."], quiet=quiet)
+        if not np.isfinite(value):
+            return report(name, False, [f"expected a whole number of regions, got {value:g}.",
+                                        "hint: a count of distinct patterns is never NaN or infinite; "
+                                        "len(np.unique(patterns, axis=0)) counts them (NaN usually comes "
+                                        "from dividing by zero or averaging an empty array)."], quiet=quiet)
         if value != round(value):
             return report(name, False, [f"a count is a whole number, got {value:g}.",
                                         "hint: count distinct patterns; do not average anything."], quiet=quiet)
@@ -340,6 +345,16 @@ def cnn_activation_swap(name, accuracy, change=None, *, seed: int = 0, epochs: i
 
 
 # ---------------------------------------------------------------------------- playground: spiral
+def _slider_neighbours(lr: float) -> str:
+    from ..plane_classifier import LR_GRID
+
+    grid = np.asarray(LR_GRID)
+    if lr < grid[0] or lr > grid[-1]:
+        return f"the slider goes from {grid[0]:.3g} to {grid[-1]:.3g}"
+    above = int(np.searchsorted(grid, lr))
+    return f"the slider's rates next to it are {grid[above - 1]:.3g} and {grid[above]:.3g}"
+
+
 def playground_spiral(config, *, quiet: bool = False):
     """Check a playground configuration that fits the spiral with few hidden units.
 
@@ -348,26 +363,28 @@ def playground_spiral(config, *, quiet: bool = False):
     config : dict
         ``{"activation": str, "width": int, "depth": int, "lr": float, "steps": int}``
         as set in the playground. At most 32 hidden units (``width * depth``) and
-        :data:`relubook.widgets.playground.MAX_STEPS` steps.
+        :data:`relubook.plane_classifier.MAX_STEPS` steps. ``lr`` is read as a position of
+        the playground's slider (:func:`relubook.plane_classifier.snap_lr`): ``0.316`` and
+        ``10**-0.5`` are the same setting.
     quiet : bool
         Do not print the report.
 
     Returns
     -------
     Result
-        Passes when the checker, training the same network on the same spiral
-        (deterministic), reaches at least 95 % training accuracy.
+        Passes when the checker, training the same network on the same spiral at the
+        slider's rate (deterministic, full-batch), reaches at least 95 % training accuracy.
     """
     label = "playground_spiral"
     try:
-        from ..widgets import playground as pg
+        from .. import plane_classifier as pc
 
         if config is None or config is Ellipsis:
             return report(label, False, ["Find a setting in the playground and write it into config."],
                           todo=True, quiet=quiet)
         if not isinstance(config, Mapping):
             return report(label, False, [f"expected a dict like {{'activation': 'relu', 'width': 8, 'depth': 2, "
-                                         f"'lr': 0.3, 'steps': 1000}}, got {fmt(config)}."], quiet=quiet)
+                                         f"'lr': 0.316, 'steps': 1000}}, got {fmt(config)}."], quiet=quiet)
         missing = [k for k in SPIRAL_KEYS if k not in config]
         unknown = sorted(set(config) - set(SPIRAL_KEYS) - {"dataset"})
         if missing:
@@ -389,35 +406,47 @@ def playground_spiral(config, *, quiet: bool = False):
             if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
                 return report(label, False, [f"{key} must be a positive int, got {fmt(value)}."], quiet=quiet)
             ints[key] = int(value)
-        lr = _as_number(config["lr"])
-        if lr is None or not 0 < lr <= 10:
-            return report(label, False, [f"lr must be a number in (0, 10], got {fmt(config['lr'])}."],
+        typed = _as_number(config["lr"])
+        if typed is None or not np.isfinite(typed) or typed <= 0:
+            return report(label, False, [f"lr must be a positive number, got {fmt(config['lr'])}."],
                           quiet=quiet)
+        lr = pc.snap_lr(typed)
+        if lr is None:
+            return report(label, False, [f"lr = {typed:g} is not a rate of the playground's slider: "
+                                         f"{_slider_neighbours(typed)}.",
+                                         "hint: type the number the slider's readout shows (for example "
+                                         "0.316), or its power of ten (10**-0.5)."], quiet=quiet)
         width, depth, steps = ints["width"], ints["depth"], ints["steps"]
         units = width * depth
         if units > SPIRAL_MAX_UNITS:
             return report(label, False, [f"{depth} layers of {width} units = {units} hidden units, more than "
                                          f"{SPIRAL_MAX_UNITS}.",
-                                         "hint: spend the budget on depth: a few narrow layers fold the "
-                                         "plane more often than one wide layer."], quiet=quiet)
+                                         f"hint: keep width x depth <= {SPIRAL_MAX_UNITS}, for example 2 layers "
+                                         "of 16 or 1 layer of 32."], quiet=quiet)
         if width > 64 or depth > 6:
             return report(label, False, ["the playground offers width <= 64 and depth <= 6."], quiet=quiet)
-        if steps > pg.MAX_STEPS:
-            return report(label, False, [f"steps = {steps}: the playground trains at most {pg.MAX_STEPS} steps."],
+        if steps > pc.MAX_STEPS:
+            return report(label, False, [f"steps = {steps}: the playground trains at most {pc.MAX_STEPS} steps."],
                           quiet=quiet)
-        state = pg._state_at("spiral", act, width, depth, lr, steps)
+        state = pc.state_at("spiral", act, width, depth, lr, steps)
         accuracy = state.accuracy[-1]
-        what = f"{depth} x {width} {act} units, lr {lr:g}, {steps} steps"
+        rate = f"lr {lr:.3g}" if abs(typed / lr - 1) < 5e-4 else f"lr {typed:g} (the slider's {lr:.3g})"
+        what = f"{depth} x {width} {act} units, {rate}, {steps} steps"
         if state.diverged:
             return report(label, False, [f"{what}: training diverged (the loss became infinite).",
                                          "hint: lower the learning rate."], quiet=quiet)
         if accuracy < SPIRAL_MIN_ACCURACY:
-            tip = ("train longer or raise the learning rate a little; depth 2-4 helps on the spiral."
-                   if steps < pg.MAX_STEPS else
-                   "the budget is used up: try another learning rate, or trade width for depth.")
+            if steps < pc.MAX_STEPS:
+                tip = "train longer: the exercise allows up to 3000 steps."
+            elif max(state.accuracy) >= SPIRAL_MIN_ACCURACY:
+                tip = (f"this run touched {max(state.accuracy):.3f} on the way but did not stay there: the loss "
+                       "jumps, so the steps are too large. Lower the learning rate a notch or two.")
+            else:
+                tip = ("watch the loss curve: if it jumps, lower the learning rate; if it falls slowly, raise it; "
+                       "more units per layer also help.")
             return report(label, False, [f"{what}: accuracy {accuracy:.3f}, below {SPIRAL_MIN_ACCURACY}.",
-                                         f"hint: {tip}"], quiet=quiet, details={"accuracy": accuracy})
+                                         f"hint: {tip}"], quiet=quiet, details={"accuracy": accuracy, "lr": lr})
         return report(label, True, [f"{what}: accuracy {accuracy:.3f} with {units} hidden units."],
-                      quiet=quiet, details={"accuracy": accuracy})
+                      quiet=quiet, details={"accuracy": accuracy, "lr": lr})
     except Exception as exc:  # never raise into the notebook
         return report(label, False, [f"the checker itself failed ({type(exc).__name__}: {exc})."], quiet=quiet)
