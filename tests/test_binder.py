@@ -173,3 +173,8 @@ def test_fresh_venv_lab_has_no_news_prompt_and_no_update_check(binder_venv):
     lab = json.loads(config.read_text())["LabApp"]
     assert "news_url" in lab and lab["news_url"] is None, f"LabApp.news_url is not None: {lab}"
     assert lab.get("check_for_updates_class") == "jupyterlab.NeverCheckForUpdate", lab
+    # JupyterLab asks "official Jupyter news?" whenever fetchNews is "none": the book's default says no.
+    overrides = venv / "share" / "jupyter" / "lab" / "settings" / "overrides.d" / "relubook.json"
+    assert overrides.is_file(), f"{overrides} is missing"
+    notification = json.loads(overrides.read_text())["@jupyterlab/apputils-extension:notification"]
+    assert notification == {"fetchNews": "false", "checkForUpdates": False}, notification

@@ -104,8 +104,10 @@ class LabServer:
             self.kernel_pids |= {c.pid for c in psutil.Process(self.process.pid).children(recursive=True)}
 
 
-def _write_settings(home: Path) -> None:
+def _write_settings(home: Path, news_settings: bool = True) -> None:
     for name, values in USER_SETTINGS.items():
+        if not news_settings and name.startswith("@jupyterlab/apputils-extension/notification"):
+            continue
         path = home / "config" / "lab" / "user-settings" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
@@ -115,11 +117,15 @@ def _write_settings(home: Path) -> None:
 
 
 @contextlib.contextmanager
-def start_lab(root: Path, name: str = "lab", startup_timeout: float = 120):
-    """Run JupyterLab with ``root`` as its root directory; yield a LabServer; always shut it down."""
+def start_lab(root: Path, name: str = "lab", startup_timeout: float = 120, book_settings_only: bool = False):
+    """Run JupyterLab with ``root`` as its root directory; yield a LabServer; always shut it down.
+
+    ``book_settings_only``: no news or update-check settings of the harness's own, so the page shows
+    what a reader's ``make lab`` shows with the settings the book installs (jupyter-config/).
+    """
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     home = Path(tempfile.mkdtemp(prefix="relubook-lab-"))
-    _write_settings(home)
+    _write_settings(home, news_settings=not book_settings_only)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "IPYTHON", "JPY_"))}
     env.update(
         JUPYTER_RUNTIME_DIR=str(home / "runtime"),
@@ -139,7 +145,8 @@ def start_lab(root: Path, name: str = "lab", startup_timeout: float = 120):
         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
         "--ServerApp.open_browser=False", "--allow-root", "--ServerApp.terminals_enabled=False",
         # Nothing that reaches the network: no news, no update check, no PyPI extension manager.
-        "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        *([] if book_settings_only else
+          ["--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]),
         "--LabApp.extension_manager=readonly",
         "--ServerApp.shutdown_no_activity_timeout=1800",  # a leaked server ends by itself
         "--MappingKernelManager.cull_idle_timeout=0",
