@@ -7,11 +7,13 @@ that fixed point attracts. This module measures it in a random dense network
 (:func:`layer_moments`) and computes it from the map itself
 (:func:`variance_map`, :func:`iterate_variance_map`).
 
-The map, for weights whose column sums are about 0 and whose squared column
-sums are about 1 (what LeCun-normal weights give on average): a layer's input
-of variance ``nu`` gives pre-activations ``z ~ N(0, nu)``, so the next variance
-is ``Var[f(z)]``. The input's mean does not enter: zero-mean weights average it
-away in one layer.
+The map, for weights of mean 0 whose squared column sums are about 1 (what
+LeCun-normal weights give): a layer whose input has second moment ``nu``
+(variance plus squared mean) gives pre-activations that are, over units and
+samples, about ``N(0, nu)``. The input's mean enters only through ``nu``: the
+zero-mean weights turn it into a spread of the units' means. The next layer's
+second moment is then ``E[f(z)^2]``, and its mean and variance are those of
+``f(z)``.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from scipy import integrate
 
 from . import activations
 
-__all__ = ["iterate_variance_map", "layer_moments", "lecun_normal_weights", "variance_map"]
+__all__ = ["iterate_variance_map", "layer_moments", "lecun_normal_weights", "map_slope_at_fixed_point",
+           "variance_map"]
 
 
 def _rng(rng) -> np.random.Generator:
@@ -114,11 +117,29 @@ def variance_map(nu: float, name: str = "selu") -> tuple[float, float]:
 
 
 def iterate_variance_map(nu0: float, depth: int, name: str = "selu") -> np.ndarray:
-    """The variances ``nu_1 .. nu_depth`` the moment map predicts from an input variance ``nu0``."""
+    """The output variances of layers ``1 .. depth`` that the moment map predicts.
+
+    Parameters
+    ----------
+    nu0 : float
+        Second moment (variance plus squared mean) of the network's input.
+    depth : int
+        Number of layers.
+    name : str
+        Registry name (default SELU).
+    """
     if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 1:
         raise ValueError(f"depth must be a positive int, got {depth!r}")
     out, nu = [], float(nu0)
     for _ in range(depth):
-        nu = variance_map(nu, name)[1]
-        out.append(nu)
+        mean, var = variance_map(nu, name)
+        out.append(var)
+        nu = var + mean**2  # the next layer's input second moment
     return np.array(out)
+
+
+def map_slope_at_fixed_point(name: str = "selu", h: float = 1e-5) -> float:
+    """``d E[f(z)^2] / d nu`` at ``nu = 1``: the factor by which one layer shrinks a small error of the
+    second moment (below 1: the fixed point attracts)."""
+    up, down = variance_map(1 + h, name), variance_map(1 - h, name)
+    return ((up[1] + up[0] ** 2) - (down[1] + down[0] ** 2)) / (2 * h)
