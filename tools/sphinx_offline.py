@@ -16,14 +16,27 @@ declared twice too. This drops the repeated inline scripts before the page is wr
 3. No source maps shipped. The theme copies ``*.js.map``/``*.css.map`` into ``_static/``; they are
 removed when the build finishes, with the ``sourceMappingURL`` comments that point at them.
 
+4. Precomputed widget frames (issue 16). While ``make book`` executes the notebooks, relubook's
+``live()`` writes each widget's frames into ``$RELUBOOK_FRAMES_DIR/<id>/``
+(relubook/widgets/frames.py); when the build finishes, the folders that the built pages name
+(``relubook-frames-id-<id>`` in their widget state) are copied into ``_static/frames/``, where
+the book's widget manager fetches them. Folders of widgets no page shows any more are left out.
+
+5. Exercise pages whose tasks call a Python checker (``checks.…``) say so at the top, under the
+launch buttons: the widgets work on the page, the checkers need a kernel.
+
 Loaded from _config.yml (``sphinx.local_extensions``).
 """
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from pathlib import Path
 from typing import Any
+
+logger = None  # sphinx.util.logging, set in setup()
 
 SOURCE_MAP_COMMENT = re.compile(rb"\n?(//# sourceMappingURL=\S+|/\*# sourceMappingURL=\S+ \*/)\s*$")
 
@@ -67,8 +80,81 @@ def drop_source_maps(app: Any, exception: Exception | None) -> None:
             asset.write_bytes(stripped)
 
 
+FRAMES_ENV = "RELUBOOK_FRAMES_DIR"
+FRAME_ID = re.compile(r"relubook-frames-id-([A-Za-z0-9_.-]+?)(?=[\"' ])")
+
+
+def frame_ids(outdir: Path) -> set[str]:
+    """The frame folders the built pages name."""
+    ids: set[str] = set()
+    for page in outdir.rglob("*.html"):
+        if "_static" in page.relative_to(outdir).parts:
+            continue
+        text = page.read_text(errors="replace")
+        if "relubook-frames-id-" in text:
+            ids.update(FRAME_ID.findall(text))
+    return ids
+
+
+def copy_frames(app: Any, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    source = os.environ.get(FRAMES_ENV, "").strip()
+    outdir = Path(app.outdir)
+    target = outdir / "_static" / "frames"
+    ids = frame_ids(outdir)
+    if target.exists():
+        shutil.rmtree(target)
+    if not ids:
+        return
+    if not source:
+        logger.warning("pages show precomputed widgets but %s is not set: no frames copied", FRAMES_ENV)
+        return
+    for frame_id in sorted(ids):
+        folder = Path(source) / frame_id
+        if not (folder / "manifest.json").is_file():
+            logger.warning("widget frames %s are missing from %s", frame_id, source)
+            continue
+        shutil.copytree(folder, target / frame_id)
+
+
+CHECKER_CALL = re.compile(r"\bchecks\.[A-Za-z_]+\(")
+CHECKER_NOTE = (
+    "The widgets on this page work here, in the browser. The tasks that end with a checker call "
+    "(``checks.…``) run Python: open the page in JupyterLab, Binder or Colab with the launch button "
+    "at the top of the page to check your answers."
+)
+
+
+def note_checker_exercises(app: Any, doctree: Any, docname: str) -> None:
+    """Exercise pages that call a checker say at the top that checking needs a kernel."""
+    if not docname.startswith("exercises/"):
+        return
+    from docutils import nodes
+
+    if not any(CHECKER_CALL.search(block.astext()) for block in doctree.findall(nodes.literal_block)):
+        return
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is None:
+        return
+    note = nodes.admonition(classes=["note", "relubook-checker-note"])
+    note += nodes.title(text="Checking your answers")
+    paragraph = nodes.paragraph()
+    for i, part in enumerate(CHECKER_NOTE.split("``")):
+        paragraph += nodes.literal(text=part) if i % 2 else nodes.Text(part)
+    note += paragraph
+    title = next((i for i, child in enumerate(section.children) if isinstance(child, nodes.title)), -1)
+    section.insert(title + 1, note)
+
+
 def setup(app: Any) -> dict:
+    global logger
+    from sphinx.util import logging
+
+    logger = logging.getLogger(__name__)
     app.connect("html-page-context", drop_repeated_inline_scripts, priority=900)
     app.connect("html-page-context", fix_citation_list_roles)
     app.connect("build-finished", drop_source_maps)
+    app.connect("build-finished", copy_frames)
+    app.connect("doctree-resolved", note_checker_exercises)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

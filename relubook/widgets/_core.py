@@ -258,8 +258,14 @@ def _labelled(control):
     return control
 
 
-def live(update: Callable, controls: Mapping[str, object], *, layout: str = "vertical"):
+def live(update: Callable, controls: Mapping[str, object], *, layout: str = "vertical", name: str | None = None,
+         frames: Mapping | None = None, max_frames: int | None = None):
     """Wire ipywidgets ``controls`` to a pure ``update`` function.
+
+    With a kernel every control is live. When the static site is built (``make book`` sets
+    ``RELUBOOK_FRAMES_DIR``), the widget's frames over a grid of settings are also precomputed
+    (:mod:`relubook.widgets.frames`) and the controls snap to that grid, so that the page's
+    controls switch between the frames with no kernel.
 
     Parameters
     ----------
@@ -269,6 +275,14 @@ def live(update: Callable, controls: Mapping[str, object], *, layout: str = "ver
         Maps each keyword of ``update`` to an ipywidgets control with a ``.value``.
     layout : {"vertical", "horizontal"}
         Controls above the output, or beside it.
+    name : str, optional
+        The widget's short name in shared-setting URLs (``page.html#neuron:w=2,b=-1``);
+        default the update function's name without ``update_``.
+    frames : dict, optional
+        The site's grid, per control: a stride (keep every k-th slider step) or the values to
+        keep (see :func:`relubook.widgets.frames.control_grid`).
+    max_frames : int, optional
+        At most this many precomputed frames (default 400, 300 for a training widget).
 
     Returns
     -------
@@ -284,17 +298,22 @@ def live(update: Callable, controls: Mapping[str, object], *, layout: str = "ver
         raise TypeError("controls must be a non-empty dict of name -> ipywidgets control")
     params = inspect.signature(update).parameters
     accepts_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
-    for name, control in controls.items():
-        if not accepts_any and name not in params:
-            raise ValueError(f"controls has {name!r}, which update() does not accept")
+    for key, control in controls.items():
+        if not accepts_any and key not in params:
+            raise ValueError(f"controls has {key!r}, which update() does not accept")
         if not hasattr(control, "observe") or not hasattr(control, "value"):
-            raise TypeError(f"controls[{name!r}] must be an ipywidgets control")
+            raise TypeError(f"controls[{key!r}] must be an ipywidgets control")
+    if name is not None and (not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_-]+", name)):
+        raise ValueError(f"name must be letters, digits, '_' or '-', got {name!r}")
 
+    from .frames import prepare
+
+    prepared = prepare(update, controls, name=name, frames=frames, max_frames=max_frames)  # site build only
     output = w.Output()
     run = Redraw(update)
 
     def redraw(change=None):
-        values = {name: control.value for name, control in controls.items()}
+        values = {key: control.value for key, control in controls.items()}
         with output:
             output.clear_output(wait=True)
             result = run(**values)
@@ -309,7 +328,19 @@ def live(update: Callable, controls: Mapping[str, object], *, layout: str = "ver
     box.redraw = redraw
     box.controls = dict(controls)
     box.output = output
-    redraw()
+    box.frames = prepared
+    if prepared is None:
+        redraw()
+    else:  # the site: the first frame, tagged so that the page's widget manager swaps in the others
+        for tag in ("relubook-frames", f"relubook-frames-id-{prepared.frame_id}",
+                    f"relubook-frames-name-{prepared.name}"):
+            box.add_class(tag)
+        from IPython.display import HTML, display
+
+        with output:
+            display(HTML(prepared.html))
+            if prepared.text:
+                print(prepared.text, end="")
     return box
 
 

@@ -13,6 +13,7 @@ import { ManagerBase } from "@jupyter-widgets/base-manager";
 import { MessageLoop } from "@lumino/messaging";
 import { Widget } from "@lumino/widgets";
 import { typesetMath } from "./page-setup.js";
+import { attachFrames } from "./frames.js";
 
 const STATE = "application/vnd.jupyter.widget-state+json";
 const VIEW = "application/vnd.jupyter.widget-view+json";
@@ -146,7 +147,7 @@ export class BookWidgetManager extends ManagerBase {
 }
 
 // ---------------------------------------------------------------- rendering a page
-async function renderManager(root, state) {
+async function renderManager(root, state, displayed) {
   const manager = new BookWidgetManager();
   const models = await manager.set_state(state);
   const tags = root.querySelectorAll(`script[type="${VIEW}"]`);
@@ -159,14 +160,19 @@ async function renderManager(root, state) {
     const area = document.createElement("div");
     area.className = "widget-subarea";
     tag.parentElement.insertBefore(area, tag);
-    await manager.display_view(manager.create_view(model), area);
+    const view = await manager.create_view(model);
+    await manager.display_view(view, area);
+    displayed.push({ model, view });
   }));
 }
 
 /** Render every widget whose state the page embeds (html-manager's renderWidgets, kernel-free). */
-export function renderWidgets(root = document.documentElement) {
+// Then wire the widgets that carry precomputed frames (frames.js).
+export async function renderWidgets(root = document.documentElement) {
   const states = root.querySelectorAll(`script[type="${STATE}"]`);
-  return Promise.all(Array.from(states).map((tag) => renderManager(root, JSON.parse(tag.textContent))));
+  const displayed = [];
+  await Promise.all(Array.from(states).map((tag) => renderManager(root, JSON.parse(tag.textContent), displayed)));
+  await attachFrames(displayed);
 }
 
 // The stylesheet sits beside this script (the build writes both): add it once, then render.
