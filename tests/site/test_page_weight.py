@@ -3,7 +3,9 @@
 * a page's own bytes (its HTML and its images, not the theme's shared files) <= 2 MB;
 * a first visit (empty cache: the page and everything the browser fetched for it) <= 4 MB, pages
   with live widgets included (they load the book's widget manager, about 0.9 MB);
-* the whole site <= 60 MB, and no source maps (*.js.map) shipped.
+* the whole site <= 150 MB (issue 16: the widgets' precomputed frames, _static/frames/, are in it;
+  a page fetches its frames only when a reader moves a control, so a first visit loads none),
+  and no source maps (*.js.map) shipped.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import pytest
 from sitekit import PAGES, REPORT, SITE, parse_page, resolve, site_pages
 
 MB = 1_000_000
-OWN_BUDGET, FIRST_VISIT_BUDGET, SITE_BUDGET = 2 * MB, 4 * MB, 60 * MB
+OWN_BUDGET, FIRST_VISIT_BUDGET, SITE_BUDGET = 2 * MB, 4 * MB, 150 * MB
 
 
 def own_bytes(page: str) -> int:
