@@ -29,6 +29,7 @@ from ..tables import mean_on_standard_normal
 from ._core import CHECK_SEED, Case, check_function, fmt, report, standard_cases
 
 __all__ = [
+    "SELU_EXERCISE",
     "elu",
     "elu_zero_mean_alpha",
     "leaky_relu",
