@@ -215,3 +215,34 @@ def test_kinks_and_slopes():
     # hinges at one place merge; cancelling ones leave no kink
     assert hg.kinks_and_slopes([(1, 0), (1, 0), (1, 2), (-1, 2)]) == ([0.0], [0.0, 2.0])
     assert hg.kinks_and_slopes([], left_slope=3.0) == ([], [3.0])
+
+
+# ---------------------------------------------------------------- the notebooks' widget cells
+
+def _cells(path):
+    from pathlib import Path
+
+    import nbformat
+
+    return nbformat.read(Path(__file__).resolve().parent.parent / path, as_version=4).cells
+
+
+def test_chapter_keeps_its_live_widgets():
+    sources = [c.source for c in _cells("chapters/01_definition.ipynb") if c.cell_type == "code"]
+    assert any("rw.live(wd.update_neuron, controls)" in s for s in sources)
+    assert any("rw.live(wd.update_hinges, controls)" in s for s in sources)
+
+
+def test_exercise_target_lies_on_the_exercise_sliders():
+    import re
+
+    for path in ("solutions/01_definition.ipynb", "exercises/01_definition.ipynb"):
+        cell = next(c for c in _cells(path) if "target=hinges.NEURON_TARGET), controls" in c.source)
+        for name, target in zip(("w", "b"), hg.NEURON_TARGET, strict=True):
+            found = re.search(rf'"{name}": widgets.FloatSlider\(value=([-\d.]+), min=([-\d.]+), max=([-\d.]+), '
+                              rf'step=([\d.]+)', cell.source)
+            value, low, high, step = (float(v) for v in found.groups())
+            steps = (high - low) / step + 1
+            assert (target - low) / step == pytest.approx(round((target - low) / step))
+            assert (value - low) / step == pytest.approx(round((value - low) / step))
+            assert steps ** 2 <= 400  # every setting is precomputed for the static site
