@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -51,12 +52,17 @@ from .network import RAI_SIGMA
 
 __all__ = [
     "INITS",
+    "WIDGET_NETS",
+    "WIDGET_SEED",
     "born_dead_curve",
+    "born_dead_probability",
     "born_dead_table",
     "init_layers",
     "network_outputs",
     "single_point_bound",
+    "shown_networks",
     "single_point_bound_curve",
+    "wilson_interval",
 ]
 
 #: Initialisations understood by this module.
@@ -244,3 +250,60 @@ def network_outputs(depth: int, width: int, *, n_nets: int, rng: np.random.Gener
         fan_in = width
     W, b = init_layers(fan_in, 1, n_nets, init=init, rng=rng)
     return x, (np.matmul(a, W) + b[:, None, :])[:, :, 0]
+
+
+# ---------------------------------------------------------------------------- the widget's estimates
+#: Seed of the widget's probability estimates (the same setting always gives the same number).
+WIDGET_SEED = 12345
+#: Depth to which one estimate is computed at a time (the widget's slider goes to 50).
+WIDGET_DEPTHS = 50
+#: Widths the widget's slider offers (their curves are computed together on first use).
+WIDGET_WIDTHS = tuple(range(2, 11))
+#: Networks per estimate in the widget (standard error at most 0.5 / sqrt(2000) = 0.011).
+WIDGET_NETS = 2000
+
+
+@lru_cache(maxsize=64)
+def _cached_curve(width: int, max_depth: int, n_nets: int, init: str) -> np.ndarray:
+    curve = born_dead_curve(width, max_depth, n_nets=n_nets, rng=np.random.default_rng(WIDGET_SEED),
+                            init=init, n_points=9)
+    curve.flags.writeable = False
+    return curve
+
+
+def born_dead_probability(depth: int, width: int, *, n_nets: int = WIDGET_NETS, init: str = "he") -> float:
+    """P(born dead) at ``depth`` from one cached curve per width (seed :data:`WIDGET_SEED`).
+
+    The curve draws its layers in order from one seeded generator, so its entry at a depth
+    does not depend on how deep the curve goes: one curve to depth 50 answers every depth
+    of the slider, with exactly the number a curve stopped at that depth would give.
+    """
+    depth, width = _check_int("depth", depth), _check_int("width", width)
+    n_nets = _check_int("n_nets", n_nets)
+    if depth <= WIDGET_DEPTHS and width in WIDGET_WIDTHS:
+        for w in WIDGET_WIDTHS:  # the slider's widths at once: one pause on first use, none later
+            _cached_curve(w, WIDGET_DEPTHS, n_nets, init)
+    curve = _cached_curve(width, max(depth, WIDGET_DEPTHS), n_nets, init)
+    return float(curve[depth - 1])
+
+
+@lru_cache(maxsize=512)
+def _cached_outputs(depth: int, width: int, n_shown: int, init: str) -> tuple[np.ndarray, np.ndarray]:
+    x, out = network_outputs(depth, width, n_nets=n_shown, rng=np.random.default_rng([WIDGET_SEED, depth, width]),
+                             init=init)
+    out.flags.writeable = False
+    return x, out
+
+
+def shown_networks(depth: int, width: int, *, n_shown: int = 6, init: str = "he") -> tuple[np.ndarray, np.ndarray]:
+    """Outputs over [-1, 1] of the ``n_shown`` networks the widget draws (seeded by the setting; cached)."""
+    depth, width = _check_int("depth", depth), _check_int("width", width)
+    return _cached_outputs(depth, width, _check_int("n_shown", n_shown), init)
+
+
+def wilson_interval(p: float, n: int, z: float = 1.96) -> tuple[float, float]:
+    """Wilson score interval (95 % by default) for a fraction ``p`` observed in ``n`` trials."""
+    n = _check_int("n", n)
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return float(max(0.0, centre - half)), float(min(1.0, centre + half))

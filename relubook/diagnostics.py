@@ -31,6 +31,7 @@ __all__ = [
     "dead_units_report",
     "dormant_fraction",
     "dormant_scores",
+    "spread_scores",
 ]
 
 
@@ -273,3 +274,53 @@ def dead_units_report(model: MLP, X: np.ndarray, *, taus: Sequence[float] = (0.0
             )
         )
     return DeadUnitsReport(layers=layers, taus=taus, n_samples=n_samples)
+
+
+def spread_scores(activations: np.ndarray) -> np.ndarray:
+    """A dormancy score robust to one huge unit, that also sees saturated units.
+
+    The spread of unit ``j`` is its mean absolute deviation over the samples,
+    ``mean_s |a[s, j] - mean_s a[s, j]|``: zero for a unit whose output is the same on every
+    sample (a dead ReLU, outputting 0, or a saturated ELU, outputting -1). The score divides
+    it by the *median* spread of the layer's units whose spread is positive, so that one unit
+    with a huge output cannot make the others look dormant (Sokar et al.'s score divides by
+    the layer's mean). Units of a layer without any spread all score 0.
+
+    Parameters
+    ----------
+    activations : array_like
+        Post-activations of shape ``(n_samples, n_units)``, or a stack of such arrays of
+        shape ``(..., n_samples, n_units)`` (scored layer by layer).
+
+    Returns
+    -------
+    numpy.ndarray
+        Scores of shape ``(..., n_units)``; a unit is tau-dormant when its score is ``<= tau``.
+
+    Raises
+    ------
+    TypeError
+        If ``activations`` is not a numeric array.
+    ValueError
+        If it has fewer than two dimensions or no samples or no units.
+
+    Examples
+    --------
+    >>> spread_scores([[0.0, 1.0, 2.0, -1.0, 100.0], [0.0, 3.0, 4.0, -1.0, -100.0]]).tolist()
+    [0.0, 1.0, 1.0, 0.0, 100.0]
+    """
+    if activations is None or isinstance(activations, (str, bytes)):
+        raise TypeError(f"activations must be a numeric array, got {type(activations).__name__}")
+    a = np.asarray(activations)
+    if a.dtype.kind not in "biuf":
+        raise TypeError(f"activations must hold real numbers, got dtype {a.dtype}")
+    if a.ndim < 2 or a.shape[-2] == 0 or a.shape[-1] == 0:
+        raise ValueError(f"activations must have shape (..., n_samples, n_units), got {a.shape}")
+    a = a.astype(np.float64)
+    with np.errstate(all="ignore"):
+        spread = np.mean(np.abs(a - a.mean(axis=-2, keepdims=True)), axis=-2)
+        spread = np.where(np.isfinite(spread), spread, 0.0)
+        positive = np.where(spread > 0, spread, np.nan)
+        all_zero = ~np.any(spread > 0, axis=-1, keepdims=True)
+        scale = np.nanmedian(np.where(all_zero, 1.0, positive), axis=-1, keepdims=True)
+        return np.where(all_zero, 0.0, spread / scale)

@@ -74,3 +74,26 @@ def test_bad_arguments(kwargs, error):
     args = {"width": 2, "max_depth": 3, "n_nets": 10, "rng": np.random.default_rng(0), **kwargs}
     with pytest.raises(error):
         bd.born_dead_curve(**args)
+
+
+def test_born_dead_probability_and_shown_networks_are_cached_and_seeded():
+    from relubook import born_dead as bd
+
+    p = bd.born_dead_probability(10, 3)
+    fresh = bd.born_dead_curve(3, 10, n_nets=bd.WIDGET_NETS, rng=np.random.default_rng(bd.WIDGET_SEED),
+                               n_points=9)[-1]
+    assert p == fresh
+    x, out = bd.shown_networks(5, 4)
+    x2, out2 = bd.shown_networks(5, 4)
+    assert out is out2 and out.shape == (6, x.size) and not out.flags.writeable
+    with pytest.raises(ValueError, match="depth"):
+        bd.born_dead_probability(0, 3)
+
+
+def test_wilson_interval_contains_the_estimate_and_shrinks():
+    from relubook import born_dead as bd
+
+    lo, hi = bd.wilson_interval(0.3, 100)
+    lo2, hi2 = bd.wilson_interval(0.3, 4000)
+    assert lo < lo2 < 0.3 < hi2 < hi
+    assert bd.wilson_interval(0.0, 50)[0] == 0.0 and bd.wilson_interval(1.0, 50)[1] == 1.0

@@ -1,0 +1,134 @@
+"""Tests of relubook.dying: the chapter's network trained over many seeds at once."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from relubook import dying
+from relubook.network import MLP, train
+
+
+def test_a_seed_in_a_batch_equals_the_seed_alone():
+    batch = dying.train_seeds(dying.FAILING_CONFIG, seeds=range(5))
+    alone = dying.train_seeds(dying.FAILING_CONFIG, seeds=[3])
+    assert np.array_equal(batch.weights[0][3], alone.weights[0][0])
+    assert batch.accuracy[3] == alone.accuracy[0]
+    assert batch.dead_fraction[3] == alone.dead_fraction[0]
+
+
+def test_the_batched_trainer_matches_plain_gradient_descent_closely():
+    # the same network, initial weights and updates as relubook.network.train (at a calm rate, where
+    # a different summation order cannot change the outcome)
+    runs = dying.train_seeds({"lr": 0.3}, seeds=[0, 1])
+    X, y = dying.moons_data()
+    for k, seed in enumerate(runs.seeds):
+        model = MLP([2, 16, 16, 1], "relu", rng=np.random.default_rng(seed), init=1.0)
+        train(model, X, y, lr=0.3, steps=300, record_every=300)
+        np.testing.assert_allclose(runs.weights[0][k], model.weights[0], rtol=1e-6, atol=1e-8)
+        assert runs.accuracy[k] == model.accuracy(X, y)
+
+
+def test_dead_fraction_grows_with_lr_and_negative_bias():
+    gentle = dying.train_seeds({"lr": 0.3})
+    harsh = dying.train_seeds({"lr": 5.0})
+    assert np.median(gentle.dead_fraction) < 0.1 < 0.5 < np.median(harsh.dead_fraction)
+    biased = dying.train_seeds({"lr": 0.3, "bias_init": -3.0})
+    assert np.median(biased.dead_fraction_start) > 0.5 > np.median(gentle.dead_fraction_start)
+
+
+def test_lr_5_network_is_constant_when_layer_2_dies():
+    runs = dying.train_seeds({"lr": 5.0})
+    all_dead = runs.dead_per_layer[:, 1] == 16
+    assert all_dead.any()
+    assert np.all(runs.accuracy[all_dead] == 0.5)
+
+
+def test_saturated_elu_units_count_as_dead():
+    runs = dying.train_seeds(dying.REMEDIES["ELU"] | dying.FAILING_CONFIG)
+    ok = ~runs.diverged
+    assert np.median(runs.dead_fraction[ok]) > 0.2  # ELU saturation at lr 2: a dying mode
+    k = int(np.flatnonzero(ok & (runs.dead_fraction > 0.2))[0])
+    _, _, post = runs.forward(dying.moons_data()[0], k)
+    dead = runs.dead_masks[1][k]
+    if dead.any():
+        assert np.all(np.ptp(post[1][:, dead], axis=0) < 1e-6)
+
+
+def test_learned_negative_biases_of_dead_first_layer_units():
+    runs = dying.train_seeds(dying.FAILING_CONFIG)
+    dead = np.concatenate([runs.first_layer_biases(k)[0] for k in range(runs.n_seeds)])
+    live = np.concatenate([runs.first_layer_biases(k)[1] for k in range(runs.n_seeds)])
+    assert np.median(dead) < np.median(live) and np.median(dead) < -0.1
+
+
+def test_compare_configs_and_table():
+    rows = dying.compare_configs({"a": dying.BASE_CONFIG, "b": dying.FAILING_CONFIG}, seeds=range(4))
+    text = dying.format_table(rows)
+    assert "a" in text and "diverged" in text and len(text.splitlines()) == 4
+    assert rows[1]["dead"] > rows[0]["dead"]
+    assert rows[0]["text"]["diverged"] == "0 of 4"
+    with pytest.raises(ValueError, match="columns"):
+        dying.format_table(rows, columns=("nope",))
+
+
+def test_row_text_precision_and_diverged_runs():
+    text = dying.row_text([0.5, 0.25, np.nan], [0.5, 0.5, np.nan], [0.915, 0.935, np.nan], [False, False, True])
+    assert text == {"diverged": "1 of 3", "dead": "38 (25–50)", "dead_start": "38", "dormant": "50",
+                    "accuracy": "0.9"}
+    assert dying.row_text([np.nan], [np.nan], [np.nan], [True])["accuracy"] == "—"
+
+
+@pytest.mark.parametrize("change", [{"optimizer": "adam", "lr": 0.01}, {"norm": "batch"}, {"residual": True},
+                                    {"clip": 1.0}, {"warmup": 50}, {"redo": 50}, {"activation": "prelu"}])
+def test_every_remedy_trains_at_a_calm_rate(change):
+    runs = dying.train_seeds({"lr": 0.3, **change} if "lr" not in change else change, seeds=range(3))
+    assert not runs.diverged.any()
+    assert np.median(runs.accuracy) > 0.95
+
+
+def test_clip_limits_the_step():
+    wild = dying.train_seeds({"lr": 20.0}, seeds=range(3))
+    tame = dying.train_seeds({"lr": 20.0, "clip": 0.05}, seeds=range(3))
+    assert np.median(tame.dead_fraction) < np.median(wild.dead_fraction)
+
+
+@pytest.mark.parametrize(("config", "name"), [({"momentum": 0.9}, "unknown"), ({"lr": -1}, "lr"),
+                                              ({"optimizer": "sgd"}, "optimizer"), ({"norm": "layer"}, "norm"),
+                                              ({"warmup": -1}, "warmup"), ({"clip": float("nan")}, "clip"),
+                                              ({"residual": 1}, "residual"), ({"steps": 2.5}, "steps")])
+def test_config_validation(config, name):
+    with pytest.raises(ValueError, match=name):
+        dying.train_seeds(config, seeds=[0])
+
+
+@pytest.mark.parametrize("seeds", [[], [-1], ["a"], [True]])
+def test_seed_validation(seeds):
+    with pytest.raises((ValueError, TypeError), match="seeds"):
+        dying.train_seeds({}, seeds=seeds)
+
+
+def test_chapter_experiments_are_full_configs():
+    exps = dying.chapter_experiments()
+    assert all(set(c) >= set(dying.BASE_CONFIG) for c in exps.values())
+    assert "failing (lr 2)" in exps and exps["failing (lr 2)"]["lr"] == 2.0
+
+
+def test_spread_scores_are_robust_to_one_huge_unit_and_see_saturation():
+    from relubook.diagnostics import dormant_scores, spread_scores
+
+    rng = np.random.default_rng(0)
+    a = np.abs(rng.standard_normal((50, 6)))
+    a[:, 0] *= 1000.0  # one huge unit
+    a[:, 1] = -1.0  # a saturated ELU unit: constant output
+    a[:, 2] *= 0.01  # a quiet unit
+    s = spread_scores(a)
+    assert s[1] == 0 and s[2] < 0.1 and np.all(s[3:] > 0.5)
+    assert np.all(dormant_scores(a)[3:] < 0.1)  # the mean-normalised score calls the healthy units dormant
+    stacked = spread_scores(np.stack([a, a]))
+    np.testing.assert_array_equal(stacked[0], s)
+    assert np.all(spread_scores(np.zeros((4, 3))) == 0)
+    with pytest.raises(ValueError):
+        spread_scores(np.zeros(3))
+    with pytest.raises(TypeError):
+        spread_scores("abc")
