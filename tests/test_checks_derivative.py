@@ -276,3 +276,37 @@ def test_checkers_print_reports(capsys):
 def test_function_checkers_never_raise(checker, fn):
     r = checker(fn, quiet=True)
     assert r.passed is False
+
+
+# ----------------------------------------------------------------------------
+# predict before computing: backward_signal_factor, vanishing_depth_prediction
+# ----------------------------------------------------------------------------
+@pytest.mark.parametrize("value", [math.sqrt(0.5), 0.70, np.float64(0.71)])
+def test_backward_signal_factor_accepts_derivation_and_measurement(value):
+    r = checks.backward_signal_factor(value, quiet=True)
+    assert r.passed, r.message
+    assert 0.68 < r.details["measured"] < 0.72
+
+
+@pytest.mark.parametrize(("value", "phrase"), [
+    (0.5, "square root"), (0.25, "sigmoid"), (1.0, "He's weights"), (2, "below 1"), (0.8, "P(z > 0)"),
+    (None, "not implemented"), ("0.7", "one number"), (float("nan"), "P(z > 0)"),
+])
+def test_backward_signal_factor_rejects_and_does_not_give_the_answer(value, phrase):
+    r = checks.backward_signal_factor(value, quiet=True)
+    assert r.passed is False
+    assert phrase in r.message, r.message
+    assert "0.7071" not in r.message
+
+
+def test_vanishing_depth_prediction_exact_and_off_by_one():
+    assert checks.vanishing_depth_prediction(11, quiet=True).passed
+    assert checks.vanishing_depth_prediction(np.int64(11), quiet=True).passed
+    ten = checks.vanishing_depth_prediction(10, quiet=True)
+    assert ten.passed is False and "d - 1" not in ten.message and "9 backward steps" in ten.message
+    twelve = checks.vanishing_depth_prediction(12, quiet=True)
+    assert twelve.passed is False and "smallest depth" in twelve.message
+    assert "more layers" in checks.vanishing_depth_prediction(6, quiet=True).message
+    assert "whole number" in checks.vanishing_depth_prediction(10.5, quiet=True).message
+    assert checks.vanishing_depth_prediction(None, quiet=True).passed is False
+    assert checks.vanishing_depth_prediction("11", quiet=True).passed is False

@@ -7,8 +7,8 @@ import numpy as np
 from .. import activations, propagation
 from ._core import CHECK_SEED, Case, check_function, fmt, report, standard_cases
 
-__all__ = ["he_std", "relu_grad", "relu_layer_backward", "sigmoid_vanishing_depth", "signal_50_layers",
-           "two_layer_gradient", "two_layer_net"]
+__all__ = ["backward_signal_factor", "he_std", "relu_grad", "relu_layer_backward", "sigmoid_vanishing_depth",
+           "signal_50_layers", "two_layer_gradient", "two_layer_net", "vanishing_depth_prediction"]
 
 _CONVENTIONS = {0.0: "0, the convention of PyTorch, TensorFlow, JAX and d2l",
                 1.0: "1, the right-hand slope", 0.5: "0.5, the average of both one-sided slopes"}
@@ -490,5 +490,96 @@ def sigmoid_vanishing_depth(depth, *, quiet: bool = False):
             lines.append(f"hint: that is below 1e-6, but so is depth {d - 1} ({ratio(d - 1):.1e}): the task asks "
                          "for the smallest depth; go back one layer at a time until the ratio is above 1e-6.")
         return report(name, False, lines, details={"reference": target}, quiet=quiet)
+    except Exception as exc:  # never raise into the notebook
+        return report(name, False, [f"could not check your answer: {type(exc).__name__}: {exc}"], quiet=quiet)
+
+
+# ----------------------------------------------------------------------------
+# Predict before computing: the backward factor of a ReLU layer, the vanishing depth
+# ----------------------------------------------------------------------------
+#: The measurement behind :func:`backward_signal_factor`: 30 ReLU layers of width 64 with
+#: weight variance 1/fan_in (LeCun's, and Glorot's in a square layer), median over 10 networks.
+FACTOR_SETTING = {"depth": 30, "width": 64, "seeds": range(10)}
+
+
+def _measured_backward_factor() -> float:
+    norms = propagation.gradient_norms_over_seeds(FACTOR_SETTING["depth"], FACTOR_SETTING["width"], "relu", "lecun",
+                                                  FACTOR_SETTING["seeds"])
+    return propagation.per_layer_factor(np.median(norms, axis=0)[::-1])
+
+
+def backward_signal_factor(factor, *, quiet: bool = False):
+    """Check a predicted per-layer factor of the back-propagated gradient's norm (ReLU, Var(w) = 1/fan_in).
+
+    The derivation gives ``E[(dL/dz_{l-1})^2] = E[relu'(z)^2] * fan_out * Var(w) * E[(dL/dz_l)^2]``
+    ``= 1/2 * E[(dL/dz_l)^2]``, so the norm is multiplied by ``sqrt(1/2) = 0.7071`` per layer.
+    Answers within 0.015 of it pass (the measured factor over 10 networks is about 0.70);
+    typical slips (the mean square's 1/2, sigmoid's 1/4, He's 1) are named.
+    """
+    name = "backward_signal_factor"
+    try:
+        if factor is None or factor is Ellipsis:
+            return report(name, False, ["Derive the factor first, then write it as a number, e.g. "
+                                        "factor = np.sqrt(...)."], todo=True, quiet=quiet)
+        if isinstance(factor, bool) or not isinstance(factor, (int, float, np.integer, np.floating)):
+            return report(name, False, [f"expected one number, got {fmt(factor)}."], quiet=quiet)
+        f = float(factor)
+        exact = float(np.sqrt(0.5))
+        measured = _measured_backward_factor()
+        if np.isfinite(f) and abs(f - exact) <= 0.015:
+            lines = [f"your prediction: {f:.4g}; the derivation: sqrt(1/2) = {exact:.4f}; measured over 10 networks "
+                     f"of 30 layers: {measured:.2f}."]
+            return report(name, True, lines + ["Half the units pass no gradient, which halves the mean square; "
+                                               "the norm is its square root. He's factor 2 pays that back."],
+                          details={"measured": measured}, quiet=quiet)
+        slips = [(0.5, "0.5 is the factor on the mean square E[(dL/dz)^2]; the norm is its square root."),
+                 (0.25, "1/4 is sigmoid's largest slope; a ReLU's slope is 1 or 0, and what matters is how "
+                        "often it is 0."),
+                 (1.0, "1 is what He's weights give (Var(w) = 2/fan_in); with 1/fan_in the mask's zeros are "
+                       "not paid back."),
+                 (2.0, "the mask removes mean square, it does not add any: the factor is below 1.")]
+        hint = next((text for value, text in slips if np.isfinite(f) and abs(f - value) < 1e-3),
+                    "multiply three things: E[relu'(z)^2] = P(z > 0) = 1/2, fan_out * Var(w) = 1, and take the "
+                    "square root to go from mean square to norm.")
+        return report(name, False, [f"your prediction: {f:.4g}; that is not what 30 ReLU layers with "
+                                    "Var(w) = 1/fan_in do to the gradient.", f"hint: {hint}"],
+                      details={"measured": measured}, quiet=quiet)
+    except Exception as exc:  # never raise into the notebook
+        return report(name, False, [f"could not check your answer: {type(exc).__name__}: {exc}"], quiet=quiet)
+
+
+def vanishing_depth_prediction(predicted, *, quiet: bool = False):
+    """Check the predicted smallest depth ``d`` with ``0.25 ** (d - 1) < 1e-6`` (sigmoid's bound, d - 1 steps).
+
+    The answer is 11 (``0.25 ** 10 = 9.5e-07``). Off-by-one answers are told why: a depth-d
+    network has d - 1 backward steps between its last layer and its first.
+    """
+    name = "vanishing_depth_prediction"
+    try:
+        if predicted is None or predicted is Ellipsis:
+            return report(name, False, ["Write your prediction as a whole number of layers."], todo=True,
+                          quiet=quiet)
+        if isinstance(predicted, bool) or not isinstance(predicted, (int, float, np.integer, np.floating)):
+            return report(name, False, [f"expected a number of layers, got {fmt(predicted)}."], quiet=quiet)
+        target = next(d for d in range(2, 100) if 0.25 ** (d - 1) < 1e-6)
+        d = float(predicted)
+        if not np.isfinite(d) or d != round(d):
+            return report(name, False, [f"{fmt(predicted)} is not a whole number of layers.",
+                                        "hint: 0.25 ** (d - 1) < 1e-6 gives d - 1 > 6 / log10(4) = 9.97; round "
+                                        "up to a whole number of steps."], quiet=quiet)
+        d = int(round(d))
+        if d == target:
+            return report(name, True, [f"{d}: 0.25 ** {d - 1} = {0.25 ** (d - 1):.1e} is the first power below "
+                                       f"1e-6 ({d - 2} steps give {0.25 ** (d - 2):.1e}).",
+                                       "Now check it against the widget below."], quiet=quiet)
+        if d == target - 1:
+            hint = (f"0.25 ** {d} < 1e-6 counts {d} steps, but a network of depth {d} has only {d - 1} backward "
+                    "steps between its last layer and its first.")
+        elif d < target:
+            hint = f"0.25 ** {max(d - 1, 0)} = {0.25 ** max(d - 1, 0):.1e} is still above 1e-6: more layers."
+        else:
+            hint = (f"{d - 1} steps give {0.25 ** (d - 1):.1e}, below 1e-6, but so do {d - 2}: the smallest depth "
+                    "is asked.")
+        return report(name, False, [f"your prediction: {d} layers.", f"hint: {hint}"], quiet=quiet)
     except Exception as exc:  # never raise into the notebook
         return report(name, False, [f"could not check your answer: {type(exc).__name__}: {exc}"], quiet=quiet)

@@ -31,6 +31,7 @@ __all__ = [
     "FLOW_SEED",
     "FLOW_WIDTH",
     "flow_text",
+    "flow_title",
     "gradient_flow",
     "slope_readout",
     "slope_text",
@@ -113,9 +114,14 @@ def flow_text(activation: str, depth: int, init_scale: float = 1.0) -> str:
     return _flow_text(activation, gradient_flow(activation, depth, init_scale), init_scale)
 
 
-def _flow_text(activation: str, norms: np.ndarray, init_scale: float = 1.0) -> str:
-    return (f"{activation}, depth {len(norms)}, init scale {float(init_scale):g}: "
+def _flow_text(activation: str, norms: np.ndarray, init_scale: float = 1.0, sep: str = ": ") -> str:
+    return (f"{activation}, depth {len(norms)}, init scale {float(init_scale):g}{sep}"
             f"first/last = {norms[0] / norms[-1]:.1e}")
+
+
+def flow_title(activation: str, depth: int, init_scale: float = 1.0) -> str:
+    """The figure's title: the setting on one line, the ratio first/last on the next."""
+    return _flow_text(activation, gradient_flow(activation, depth, init_scale), init_scale, sep="\n")
 
 
 def _decade_limits(values: np.ndarray) -> tuple[float, float]:
@@ -138,10 +144,12 @@ def update_gradient_flow(activation: str, depth: int, init_scale: float = 1.0, *
     ax.axhline(1e-6, color="0.4", linewidth=0.8, linestyle=":")
     ax.set_ylim(*_decade_limits(rel))  # whole decades: the layout changes only when the curve leaves them
     ax.set_xlim(0.5, max(len(norms), FLOW_MAX_DEPTH) + 0.5)  # one x axis for every depth
-    ax.text(FLOW_MAX_DEPTH + 0.5, 1e-6, "10⁻⁶ ", ha="right", va="bottom", fontsize=8, color="0.3")
-    ax.text(0.03, 0.05, f"first/last = {rel[0]:.1e}", transform=ax.transAxes, fontsize=9)
+    # label the line where the curve is not: on the right, unless a deep curve reaches the right edge
+    right = len(norms) < 0.8 * FLOW_MAX_DEPTH
+    ax.text(FLOW_MAX_DEPTH + 0.5 if right else 1.0, 1e-6, "10⁻⁶ " if right else " 10⁻⁶",
+            ha="right" if right else "left", va="bottom", fontsize=8, color="0.3")
     plotting.label_axes(ax, "layer (1 = next to the input)", r"$\|\partial L/\partial z_l\|$ / last layer's",
-                        title=_flow_text(activation, norms, init_scale))
+                        title=_flow_text(activation, norms, init_scale, sep="\n"))
     return fig
 
 
