@@ -588,9 +588,22 @@ def gelu_grad(x, approximate: str = "none"):
 
 
 def sigmoid(x):
-    """Logistic sigmoid ``1 / (1 + exp(-x))``, stable for large ``|x|``."""
+    """Logistic sigmoid ``1 / (1 + exp(-x))``, stable for large ``|x|``.
+
+    Evaluated as written: where ``exp(-x)`` overflows the result is 0, which is
+    the exact value rounded except that values below the smallest normal number
+    (``x < -88.7`` in float32, where the exact value is already below it) are
+    flushed to 0, as PyTorch does.
+    """
     arr, scalar = _as_float_array(x)
-    return _finish(_blockwise(_sigmoid_into, _work(arr), 1), arr.dtype, scalar)
+
+    def kernel(x, out):
+        np.negative(x, out=out)
+        np.exp(out, out=out)  # inf for very negative x: 1 / (1 + inf) == 0
+        out += 1
+        np.reciprocal(out, out=out)
+
+    return _finish(_blockwise(kernel, _work(arr), 0), arr.dtype, scalar)
 
 
 def _sigmoid_grad_into(x, out, q):
