@@ -218,7 +218,7 @@ def plot_surface(ax3d, net: TwoInputNet, lim: float = 2.0, resolution: int = 81)
     ax3d.view_init(elev=28, azim=-125)
 
 
-def plot_units_and_sum(net: TwoInputNet = EXAMPLE_NET, lim: float = 2.0, resolution: int = 41) -> Figure:
+def plot_units_and_sum(net: TwoInputNet = EXAMPLE_NET, lim: float = 2.0, resolution: int = 35) -> Figure:
     """One 3-D panel per weighted unit ``a_j relu(w_j . x + b_j)`` (a plane folded along its line), then their sum.
 
     In a unit's panel the half-plane where it is off (flat at 0) is grey and the half
