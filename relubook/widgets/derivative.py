@@ -124,11 +124,17 @@ def flow_title(activation: str, depth: int, init_scale: float = 1.0) -> str:
     return _flow_text(activation, gradient_flow(activation, depth, init_scale), init_scale, sep="\n")
 
 
+#: The y limits the gradient-flow plot snaps to (whole decades, eight at a time), so that it keeps
+#: its limits, and its layout, while the curve stays inside them.
+_LOW_LADDER = tuple(10.0 ** -e for e in range(7, 200, 8))     # 1e-7, 1e-15, 1e-23, ...
+_HIGH_LADDER = tuple(10.0 ** e for e in range(1, 200, 8))     # 1e1, 1e9, 1e17, ...
+
+
 def _decade_limits(values: np.ndarray) -> tuple[float, float]:
-    """Whole decades around ``values`` and around the 1e-6 line, at least 1e-7 to 10."""
+    """Limits from the ladders around ``values``, always including the 1e-6 line (at least 1e-7 to 10)."""
     v = values[np.isfinite(values) & (values > 0)]
-    low = min(1e-7, 10.0 ** np.floor(np.log10(v.min()))) if v.size else 1e-7
-    high = max(10.0, 10.0 ** np.ceil(np.log10(v.max()))) if v.size else 10.0
+    low = next((b for b in _LOW_LADDER if b <= v.min()), _LOW_LADDER[-1]) if v.size else _LOW_LADDER[0]
+    high = next((t for t in _HIGH_LADDER if t >= v.max()), _HIGH_LADDER[-1]) if v.size else _HIGH_LADDER[0]
     return float(low), float(high)
 
 
