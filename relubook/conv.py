@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
+from threadpoolctl import threadpool_limits
 
 from . import activations as _activations
 
@@ -280,10 +281,14 @@ class TrainHistory:
         Fraction of misclassified training images.
     loss : list of float
         Mean training cross-entropy.
+    dead_filters : list of list of int
+        Filters whose activation is exactly 0 at every position of every *training* image:
+        dead units, as in chapter 4 (their gradient is 0 too, so they never come back).
     """
 
     train_error: list[float] = field(default_factory=list)
     loss: list[float] = field(default_factory=list)
+    dead_filters: list[list[int]] = field(default_factory=list)
 
 
 def train_cnn(data: Digits, *, activation: str = "relu", seed: int = 0, epochs: int | None = None,
@@ -319,12 +324,17 @@ def train_cnn(data: Digits, *, activation: str = "relu", seed: int = 0, epochs: 
     history = TrainHistory()
 
     def record() -> None:
-        logits = model._forward(X)[0]
+        logits, (_, z, _, _) = model._forward(X)
+        act = model.activation
+        a = np.maximum(z, 0.0) if act.name == "relu" else act.forward(z, **act.params)
+        history.dead_filters.append([int(k) for k in np.flatnonzero(np.all(a == 0, axis=(0, 1, 2)))])
         shifted = logits - logits.max(axis=1, keepdims=True)
         history.loss.append(float(np.mean(np.log(np.exp(shifted).sum(axis=1)) - shifted[np.arange(n), y])))
         history.train_error.append(float(np.mean(logits.argmax(axis=1) != y)))
 
-    with np.errstate(all="ignore"):
+    # one BLAS thread: on matrices this small, more threads only wait for each other (many times
+    # slower on a busy 2-core machine); the results are the same
+    with np.errstate(all="ignore"), threadpool_limits(limits=1, user_api="blas"):
         record()
         for _ in range(cfg["epochs"]):
             order = rng.permutation(n)
@@ -386,7 +396,8 @@ class RaceResult:
 
 def epochs_to_error(data: Digits, activation: str, *, lrs: tuple[float, ...] = (0.1, 0.3, 1.0),
                     target_error: float = 0.05, max_epochs: int = 12, hidden: tuple[int, ...] = (32,),
-                    seed: int = 0, batch_size: int = 32, checks_per_epoch: int = 4) -> RaceResult:
+                    seed: int = 0, batch_size: int = 32, checks_per_epoch: int = 4,
+                    init: str = "he") -> RaceResult:
     """Epochs a dense network needs to reach a training error, best over a learning-rate grid.
 
     Every activation gets the same network (:class:`relubook.network.MLP` with He
@@ -413,6 +424,8 @@ def epochs_to_error(data: Digits, activation: str, *, lrs: tuple[float, ...] = (
         Seeds the weights and the mini-batch order (the same for every run).
     batch_size, checks_per_epoch : int
         Mini-batch size; how often the training error is measured.
+    init : str, default "he"
+        Weight initialisation of :class:`relubook.network.MLP` (``"he"``, ``"xavier"``, ...).
 
     Returns
     -------
@@ -426,7 +439,7 @@ def epochs_to_error(data: Digits, activation: str, *, lrs: tuple[float, ...] = (
     every = max(1, steps_per_epoch // checks_per_epoch)
     epochs_by_lr: dict = {}
     for lr in lrs:
-        model = MLP([X.shape[1], *hidden, 10], activation, rng=np.random.default_rng(seed))
+        model = MLP([X.shape[1], *hidden, 10], activation, rng=np.random.default_rng(seed), init=init)
         reached: list[float] = []
 
         def stop(step, _model, history, reached=reached):
@@ -435,8 +448,9 @@ def epochs_to_error(data: Digits, activation: str, *, lrs: tuple[float, ...] = (
                 return True
             return None
 
-        train(model, X, y, lr=lr, steps=steps_per_epoch * max_epochs, batch_size=batch_size,
-              rng=np.random.default_rng(seed + 1), record_every=every, callback=stop)
+        with threadpool_limits(limits=1, user_api="blas"):  # small matrices: one thread is fastest
+            train(model, X, y, lr=lr, steps=steps_per_epoch * max_epochs, batch_size=batch_size,
+                  rng=np.random.default_rng(seed + 1), record_every=every, callback=stop)
         epochs_by_lr[lr] = reached[0] if reached else None
     finished = {lr: e for lr, e in epochs_by_lr.items() if e is not None}
     best_lr = min(finished, key=lambda lr: (finished[lr], lr)) if finished else None

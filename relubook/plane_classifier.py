@@ -20,6 +20,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from . import datasets
 from .network import MLP, train
@@ -32,6 +33,7 @@ __all__ = [
     "MAX_STEPS",
     "NOISE",
     "PlaygroundState",
+    "best_lr",
     "make_playground",
     "playground_accuracy",
     "playground_step",
@@ -225,7 +227,8 @@ def playground_step(state: PlaygroundState, n_steps: int) -> PlaygroundState:
                                                    list(state.accuracy), list(state.dead))
     if n_steps == 0 or new.diverged:
         return new
-    history = train(new.model, new.X, new.y, lr=new.lr, steps=int(n_steps), record_every=int(n_steps))
+    with threadpool_limits(limits=1, user_api="blas"):  # 200 points: one BLAS thread is fastest
+        history = train(new.model, new.X, new.y, lr=new.lr, steps=int(n_steps), record_every=int(n_steps))
     if history.diverged:
         new.diverged = True
         return new
@@ -264,3 +267,22 @@ def playground_accuracy(dataset: str, activation: str, width: int, depth: int, l
                         steps: int, *, seed: int = SEED) -> float:
     """Training accuracy of the playground network after ``steps`` updates (``steps <= MAX_STEPS``)."""
     return state_at(dataset, activation, width, depth, lr, steps, seed=seed).accuracy[-1]
+
+
+def best_lr(dataset: str, activation: str, width: int, depth: int, steps: int,
+            lrs: tuple[float, ...] = (10**-0.5, 1.0, 10**0.5)) -> tuple[float, float]:
+    """The rate of ``lrs`` (slider positions) with the highest training accuracy after ``steps``.
+
+    Each activation gets the same candidates, so a comparison drawn from the best of each is fair
+    to all of them. Ties go to the smaller rate; diverged runs count as accuracy 0.
+
+    Returns
+    -------
+    lr, accuracy : float
+    """
+    scored = []
+    for lr in sorted(lrs):
+        state = state_at(dataset, activation, width, depth, lr, steps)
+        scored.append((0.0 if state.diverged else state.accuracy[-1], -lr))
+    acc, neg_lr = max(scored)
+    return -neg_lr, acc

@@ -29,6 +29,9 @@ __all__ = [
     "plot_regions",
     "random_relu_network",
     "region_counts",
+    "sawtooth",
+    "sawtooth_network",
+    "pieces_1d",
 ]
 
 
@@ -188,3 +191,53 @@ def plot_regions(ax, network, *, xlim: tuple[float, float] = (-2.0, 2.0), resolu
     ax.set_ylabel("$x_2$")
     ax.grid(False)
     return count
+
+
+def sawtooth_network(k: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Telgarsky's construction: ``k`` hidden layers of 2 ReLU units whose output has ``2**k`` pieces.
+
+    The triangle map ``t(x) = 2 max(0, x) - 4 max(0, x - 1/2)`` folds ``[0, 1]`` onto itself
+    (up from 0 to 1, then down to 0). Each hidden layer computes the two ReLUs of ``t`` applied
+    to the previous layer's ``t``; composing it ``k`` times doubles the number of linear pieces
+    every time, with only ``2 k`` units in all.
+
+    Parameters
+    ----------
+    k : int
+        Number of hidden layers, >= 1.
+
+    Returns
+    -------
+    weights, biases : list of numpy.ndarray
+        Hidden layers for a 1-D input (``z = a @ W + b``), usable by :func:`activation_patterns`.
+        The output is ``a_k @ [2, -4]``; :func:`sawtooth` evaluates it.
+    """
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"k must be an int >= 1, got {k!r}")
+    first = np.array([[1.0, 1.0]])
+    fold = np.array([[2.0, 2.0], [-4.0, -4.0]])  # t(x) of the previous layer, fed to both units
+    bias = np.array([0.0, -0.5])
+    return [first] + [fold] * (int(k) - 1), [bias] * int(k)
+
+
+def sawtooth(x: np.ndarray, k: int) -> np.ndarray:
+    """The output of :func:`sawtooth_network` ``(k)``: the triangle map composed ``k`` times."""
+    weights, biases = sawtooth_network(k)
+    a = np.asarray(x, dtype=np.float64).reshape(-1, 1)
+    for W, b in zip(weights, biases, strict=True):
+        a = np.maximum(a @ W + b, 0.0)
+    return a @ np.array([2.0, -4.0])
+
+
+def pieces_1d(network, x: np.ndarray) -> int:
+    """Linear pieces a network with a 1-D input has along the sorted points ``x``.
+
+    Counts the changes of activation pattern between neighbouring points, plus one. On an
+    interval every pattern is one piece (an interval), so with points fine enough to put one
+    inside every piece this is the exact count.
+    """
+    x = np.sort(np.asarray(x, dtype=np.float64).reshape(-1))
+    if x.size == 0:
+        raise ValueError("x must hold at least one point")
+    patterns = activation_patterns(network, x[:, None])
+    return 1 + int(np.any(patterns[1:] != patterns[:-1], axis=1).sum())
