@@ -113,3 +113,36 @@ def test_notebook_cell_runs_the_colab_path_too(monkeypatch):
     source = setup_cells(NOTEBOOKS[0])[0].source
     calls = run_cell(source, relubook_importable=False, monkeypatch=monkeypatch)
     assert calls and f"git+{config_url()}" in calls[0]
+
+
+def _fake_colab(monkeypatch, ipywidgets_version: str) -> list[str]:
+    """A stand-in for ``google.colab.output`` and an ipywidgets of the given version; returns the calls."""
+    import types
+
+    calls: list[str] = []
+    google, colab, output = (types.ModuleType(n) for n in ("google", "google.colab", "google.colab.output"))
+    output.enable_custom_widget_manager = lambda: calls.append("enable_custom_widget_manager")
+    google.colab, colab.output = colab, output
+    fake_widgets = types.ModuleType("ipywidgets")
+    fake_widgets.__version__ = ipywidgets_version
+    for name, module in {"google": google, "google.colab": colab, "google.colab.output": output,
+                         "ipywidgets": fake_widgets}.items():
+        monkeypatch.setitem(sys.modules, name, module)
+    return calls
+
+
+@pytest.mark.parametrize(("version", "enabled"), [("8.1.9", True), ("7.7.1", False)])
+def test_cell_enables_colabs_widget_manager_only_for_ipywidgets_8(monkeypatch, version, enabled):
+    calls = _fake_colab(monkeypatch, version)
+    run_cell(nbtools.setup_cell_source(), relubook_importable=True, monkeypatch=monkeypatch)
+    assert calls == (["enable_custom_widget_manager"] if enabled else []), (version, calls)
+
+
+def test_cell_refreshes_import_caches_after_installing(monkeypatch):
+    """A package pip installs into a running kernel is importable at once (Python caches directory listings)."""
+    import importlib
+
+    refreshed = []
+    monkeypatch.setattr(importlib, "invalidate_caches", lambda: refreshed.append(True))
+    run_cell(nbtools.setup_cell_source(), relubook_importable=False, monkeypatch=monkeypatch)
+    assert refreshed == [True]

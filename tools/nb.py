@@ -51,17 +51,33 @@ def repository_url() -> str:
 
 
 def setup_cell_source(url: str | None = None) -> str:
-    """The identical first code cell of every notebook."""
+    """The identical first code cell of every notebook.
+
+    On Colab (no ``relubook``) it pip-installs the book's package from the repository. pip's default
+    strategy keeps every installed package that meets relubook's lower bounds, so Colab's own numpy,
+    matplotlib and ipywidgets stay. Colab draws ipywidgets 7 itself; for ipywidgets 8 the cell turns
+    on Colab's custom widget manager. Locally, on Binder and on a JupyterHub it does nothing.
+    """
     url = url or repository_url()
     return (
         "# Setup: on Colab this installs the book's helper package; locally and on Binder it does nothing.\n"
         "try:\n"
         "    import relubook\n"
         "except ModuleNotFoundError:\n"
+        "    import importlib\n"
         "    import subprocess\n"
         "    import sys\n"
         "\n"
         f'    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "git+{url}"], check=True)\n'
+        "    importlib.invalidate_caches()\n"
+        "try:  # Colab draws ipywidgets 7 itself; ipywidgets 8 needs its custom widget manager\n"
+        "    import ipywidgets\n"
+        "    from google.colab import output\n"
+        "\n"
+        '    if int(ipywidgets.__version__.split(".")[0]) >= 8:\n'
+        "        output.enable_custom_widget_manager()\n"
+        "except ImportError:\n"
+        "    pass\n"
     )
 
 
