@@ -180,3 +180,34 @@ def test_sphinx_extension_finds_frame_ids(tmp_path):
     assert module.frame_ids(tmp_path) == {"neuron-0123abcd"}
     assert module.CHECKER_CALL.search("checks.neuron_target(w, b)")
     assert not module.CHECKER_CALL.search("from relubook import checks")
+
+
+def test_two_processes_draw_the_same_frames_as_one(monkeypatch, tmp_path):
+    monkeypatch.setenv(frames.FRAMES_ENV, str(tmp_path / "one"))
+    monkeypatch.setenv("RELUBOOK_FRAMES_JOBS", "1")
+    one = rw.live(toy_update, toy_controls(), max_frames=130).frames
+    monkeypatch.setenv(frames.FRAMES_ENV, str(tmp_path / "two"))
+    monkeypatch.setenv("RELUBOOK_FRAMES_JOBS", "2")
+    two = rw.live(toy_update, toy_controls(), max_frames=130).frames
+    assert len(one.manifest["frames"]) >= frames.PARALLEL_FROM
+    assert one.manifest["jobs"] == 1 and two.manifest["jobs"] == 2
+    assert [f["setting"] for f in one.manifest["frames"]] == [f["setting"] for f in two.manifest["frames"]]
+    for f in one.manifest["frames"]:
+        assert (tmp_path / "one" / one.frame_id / f["file"]).read_bytes() == \
+            (tmp_path / "two" / two.frame_id / f["file"]).read_bytes(), f["setting"]
+
+
+def test_a_setting_that_fails_gets_a_frame_saying_so(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv(frames.FRAMES_ENV, str(tmp_path))
+
+    def fragile_update(a: float, *, ax=None):
+        if a == 0:
+            raise OverflowError("boom")
+        return toy_update(a, ax=ax)
+
+    controls = {"a": widgets.FloatSlider(value=1.0, min=-1, max=1, step=0.5, description="a")}
+    manifest = rw.live(fragile_update, controls).frames.manifest
+    failed = [f for f in manifest["frames"] if "failed" in f["alt"]]
+    assert [f["keys"] for f in failed] == [[0.0]]
+    assert "a = 0.00" in capsys.readouterr().err
+    assert len(manifest["frames"]) == 5

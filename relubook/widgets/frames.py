@@ -67,12 +67,15 @@ MAX_TRAINING_FRAMES = 300
 #: values to keep (dropdown options; equally spaced slider values). ``live(..., frames=...)``
 #: overrides an entry. Chosen for the cold build (< 10 min on 2 cores) and the exercises' answers:
 #: kill a network keeps every second learning rate of ``LR_GRID`` (10**(k/10)), so the smallest
-#: killing rate 10**0.3 is on the grid; the playground keeps two values of each setting.
+#: killing rate 10**0.3 is on the grid; the gradient-flow widget keeps every depth (its exercise
+#: asks for the smallest depth at which the gradient vanishes); the playground keeps two values
+#: of each setting, among them the spiral exercise's solution (tanh, 2 x 16, lr 1, 3000 steps).
 SITE_FRAMES: dict[str, dict[str, int | Sequence]] = {
     "update_kill": {"lr": 2, "bias": 4},
+    "update_gradient_flow": {"depth": 1, "init_scale": 5},
     "update_playground": {
-        "activation": ["relu", "tanh"], "width": [8, 32], "depth": [2, 4],
-        "lr": [10 ** -0.5, 10 ** 0.5], "steps": 10,
+        "activation": ["relu", "tanh"], "width": [8, 16], "depth": [2, 4],
+        "lr": [10 ** -0.5, 1.0], "steps": 10,
     },
 }
 MINUS = "\u2212"  # d3-format, which ipywidgets' readouts use, writes negatives with U+2212
@@ -524,27 +527,103 @@ def prepare(update: Callable, controls: Mapping[str, object], *, name: str | Non
     return Prepared(frame_id, name, tag, frame["text"], manifest)
 
 
-def _render(update, items, walk: _Walk, name: str, frame_id: str, folder: Path, redraw_cls) -> dict:
+#: Frames a widget needs before its drawing is shared between processes (see :func:`_jobs`).
+PARALLEL_FROM = 48
+
+
+def _jobs(n_points: int) -> int:
+    """Processes that draw a widget's frames: ``RELUBOOK_FRAMES_JOBS``, else one per core (at most 2)."""
+    if n_points < PARALLEL_FROM or not hasattr(os, "fork"):
+        return 1
+    value = os.environ.get("RELUBOOK_FRAMES_JOBS", "").strip()
+    if value:
+        return max(1, int(value))
+    return max(1, min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+
+
+def _draw_slice(update, items, points, first: int, tmp: Path, redraw_cls, previous: dict | None = None) -> list[dict]:
+    """Draw ``points`` (numbered from ``first``) into ``tmp``; their manifest entries."""
     import matplotlib.pyplot as plt
 
+    run = redraw_cls(update)
+    if previous is not None:  # the setting before this share: its first frame then reuses a figure, as in one process
+        try:
+            _draw(run, previous)
+        except Exception:  # noqa: BLE001 - that setting's own share reports it
+            run = redraw_cls(update)
+    frames = []
+    for i, (values, keys, labels) in enumerate(points, start=first):
+        setting = _describe(items, labels)
+        try:
+            png, alt, text = _draw(run, values)
+        except Exception as exc:  # noqa: BLE001 - one broken setting must not lose the others
+            print(f"relubook.widgets.frames: {update!r} failed at {setting}: {type(exc).__name__}: {exc}",
+                  file=sys.stderr)
+            png, alt, text = _failure_png(setting, exc), f"the update function failed: {type(exc).__name__}", ""
+            run = redraw_cls(update)
+        file = f"{i:04d}.png"
+        if png is not None:
+            (tmp / file).write_bytes(png)
+        frames.append({"file": file if png is not None else None, "keys": keys, "labels": labels,
+                       "setting": setting, "alt": f"{setting}: {alt}" if alt else setting, "text": text})
+    if run._fig is not None:
+        plt.close(run._fig)
+    return frames
+
+
+def _failure_png(setting: str, exc: Exception) -> bytes:
+    """A frame that says the update function failed at this setting (the live widget would fail too)."""
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(6, 1.2))
+    fig.text(0.02, 0.5, f"{setting}\nthe update function failed: {type(exc).__name__}: {exc}"[:300],
+             va="center", fontsize=9, wrap=True)
+    png = _png(fig, drawn=False)
+    plt.close(fig)
+    return png
+
+
+def _render(update, items, walk: _Walk, name: str, frame_id: str, folder: Path, redraw_cls) -> dict:
+    """Draw every frame of the walk into ``folder`` (atomically: a temporary folder renamed).
+
+    A widget with many frames is drawn by forked processes, each a contiguous share of the grid
+    (neighbouring settings reuse one figure and the training caches); update functions are
+    deterministic, so the frames do not depend on the process that drew them.
+    """
     start = time.perf_counter()
     tmp = folder.with_name(folder.name + f".tmp{os.getpid()}")
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
-    run = redraw_cls(update)
-    frames, total = [], 0
-    for i, (values, keys, labels) in enumerate(walk.points):
-        png, alt, text = _draw(run, values)
-        setting = _describe(items, labels)
-        file = f"{i:04d}.png"
-        if png is not None:
-            (tmp / file).write_bytes(png)
-            total += len(png)
-        frames.append({"file": file if png is not None else None, "keys": keys, "labels": labels,
-                       "setting": setting, "alt": f"{setting}: {alt}" if alt else setting, "text": text})
-    if run._fig is not None:
-        plt.close(run._fig)
+    points = walk.points
+    jobs = _jobs(len(points))
+    bounds = [round(k * len(points) / jobs) for k in range(jobs + 1)]
+    children = []
+    for k in range(1, jobs):
+        pid = os.fork()
+        if pid == 0:  # the child: draw its share, hand it back as JSON, leave without cleanup
+            code = 1
+            try:
+                share = _draw_slice(update, items, points[bounds[k]:bounds[k + 1]], bounds[k], tmp, redraw_cls,
+                                    previous=points[bounds[k] - 1][0])
+                (tmp / f"part{k}.json").write_text(json.dumps(share, default=_json_default))
+                code = 0
+            except BaseException as exc:  # noqa: BLE001 - reported by the parent
+                (tmp / f"part{k}.error").write_text(repr(exc))
+            finally:
+                os._exit(code)
+        children.append((k, pid))
+    frames = _draw_slice(update, items, points[bounds[0]:bounds[1]], 0, tmp, redraw_cls)
+    for k, pid in children:
+        _, status = os.waitpid(pid, 0)
+        part = tmp / f"part{k}.json"
+        if status != 0 or not part.exists():
+            error = tmp / f"part{k}.error"
+            raise RuntimeError(f"drawing frames {bounds[k]}..{bounds[k + 1] - 1} of {name} failed: "
+                               f"{error.read_text() if error.exists() else f'exit status {status}'}")
+        frames += json.loads(part.read_text())
+        part.unlink()
+    total = sum((tmp / f["file"]).stat().st_size for f in frames if f["file"])
     manifest = {
         "version": 1, "id": frame_id, "name": name, "update": _qualified(update),
         "controls": [{"key": k, "description": c.description or k, "kind": g.kind,
@@ -553,7 +632,7 @@ def _render(update, items, walk: _Walk, name: str, frame_id: str, folder: Path, 
                      for (k, c), g in zip(items, walk.grids0, strict=True)],
         "states": {str(j): [{"prefix": list(prefix), "attrs": attrs} for prefix, attrs in by.items()]
                    for j, by in walk.states.items()},
-        "frames": frames, "bytes": total, "seconds": round(time.perf_counter() - start, 3),
+        "frames": frames, "bytes": total, "seconds": round(time.perf_counter() - start, 3), "jobs": jobs,
     }
     (tmp / "manifest.json").write_text(json.dumps(manifest, default=_json_default, separators=(",", ":")))
     if folder.exists():

@@ -170,6 +170,16 @@ export class FramePlayer {
     const found = this.find(manifest);
     if (!found) return;
     const { frame, index } = found;
+    // A value typed into a readout may fall between the grid's values: the control snaps to the
+    // frame's setting, so that the readout never disagrees with the picture.
+    this.applying = true;
+    try {
+      manifest.controls.forEach((spec, n) => {
+        if (!close(this.key(n, manifest), frame.keys[n])) this.controls[n].set(spec.kind === "index" ? "index" : "value", frame.keys[n]);
+      });
+    } finally {
+      this.applying = false;
+    }
     const img = new Image();
     img.src = this.base + frame.file;
     await img.decode();
