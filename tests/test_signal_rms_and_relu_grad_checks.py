@@ -189,7 +189,7 @@ def test_chapter2_static_fallback_for_exercise_5():
         assert static.cell_type == "code" and "flow_text" in static.source
         assert "nbval-ignore-output" not in static.metadata.get("tags", [])
         printed = _text(static)
-        assert "sigmoid, depth 2:" in printed and "sigmoid, depth 20:" in printed
+        assert "sigmoid, depth 2, init scale 1:" in printed and "sigmoid, depth 20, init scale 1:" in printed
 
 
 def test_chapter1_properties_prose_mentions_the_false():
