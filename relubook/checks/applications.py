@@ -430,7 +430,8 @@ def playground_spiral(config, *, quiet: bool = False):
                           quiet=quiet)
         state = pc.state_at("spiral", act, width, depth, lr, steps)
         accuracy = state.accuracy[-1]
-        rate = f"lr {lr:.3g}" if abs(typed / lr - 1) < 5e-4 else f"lr {typed:g} (the slider's {lr:.3g})"
+        rate = (f"lr {lr:.3g}" if typed == lr else
+                f"lr {typed:g} (read as the slider's 10**{np.log10(lr):.1f} = {lr:.4g})")
         what = f"{depth} x {width} {act} units, {rate}, {steps} steps"
         if state.diverged:
             return report(label, False, [f"{what}: training diverged (the loss became infinite).",
