@@ -39,7 +39,7 @@ SOFTPLUS_BETAS = [0.5, 1.0, 2.0, 5.0, 20.0]
 #: (blitting), never the axes and their layout.
 X_HALF_WIDTH = 7.0
 #: The y range of the explorer, the same for every activation (ReLU6's cap at 6 is inside it).
-Y_RANGE = (-2.0, 7.0)
+Y_RANGE = (-2.5, 7.0)
 
 _F_STYLE = {"color": "0.15", "linestyle": ":", "linewidth": 1.5, "marker": ".", "markevery": 50,
             "markersize": 5}
