@@ -211,3 +211,21 @@ def test_scalars_in_give_scalars_out(name, grad, x):
     assert np.ndim(out) == 0 and isinstance(out, np.floating)
     assert out.dtype == (np.asarray(x).dtype if isinstance(x, np.floating) else np.float64)
     np.testing.assert_allclose(float(out), float(_call(name, np.array([x]), grad)[0]), rtol=0, atol=0)
+
+
+@pytest.mark.parametrize(("name", "grad"), CASES)
+def test_blocks_views_and_layouts_give_the_same_values(name, grad):
+    """Large arrays run block by block: the result must not depend on blocks, strides or memory order."""
+    rng = np.random.default_rng(1)
+    big = (rng.standard_normal(2 * act._BLOCK + 12_345) * 4).astype(np.float32)
+    whole = _call(name, big, grad)
+    pieces = np.concatenate([_call(name, big[i:i + 1000], grad) for i in range(0, big.size, 1000)])
+    np.testing.assert_array_equal(whole, pieces)
+    strided = big[::3]
+    np.testing.assert_array_equal(_call(name, strided, grad), whole[::3])
+    grid = big[:6000].reshape(60, 100)
+    for layout in (grid.T, np.asfortranarray(grid), grid[:, ::2]):
+        out = _call(name, layout, grad)
+        assert out.shape == layout.shape and not np.shares_memory(out, big)
+        np.testing.assert_array_equal(out, _call(name, np.ascontiguousarray(layout), grad))
+    assert _call(name, np.zeros((0, 3), np.float32), grad).shape == (0, 3)
