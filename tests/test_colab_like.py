@@ -4,8 +4,9 @@ Colab ships its own numpy, scipy, matplotlib and ipywidgets 7.7.x and cannot ins
 extensions. The setup cell must install ``relubook`` next to them without upgrading any, and every
 notebook, widgets included, must run there. A fresh venv gets exactly the lower bounds of
 pyproject.toml (ipywidgets at Colab's 7.7.1) from PyPI (pip's cache makes later runs quick); then
-tests/colab_like/run_notebooks.py runs every setup cell (installing from this checkout) and every
-notebook in a kernel of that venv (IPython and ipykernel as old as Colab's). ``RELUBOOK_COLAB_ROOT`` points it at a copy of the book.
+tests/colab_like/run_notebooks.py runs every setup cell (installing from this checkout) and the
+chapter and solution notebooks in a kernel of that venv (IPython and ipykernel as old as Colab's).
+``RELUBOOK_COLAB_ROOT`` points it at a copy of the book.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = Path(os.environ.get("RELUBOOK_COLAB_ROOT", ROOT)).resolve()
 NOTEBOOKS = sorted(p for f in ("chapters", "exercises", "solutions") for p in (BOOK / f).glob("*.ipynb"))
+# Run top to bottom: the chapters and the solutions (an exercise notebook is its solution with stubs, so
+# its widgets are the solution's); every notebook's setup cell runs.
+RUN = [p for p in NOTEBOOKS if p.parent.name in ("chapters", "solutions")]
 COLAB_IPYWIDGETS = "7.7.1"
 # Colab's kernel: an IPython and ipykernel of its own age (matplotlib 3.7 predates IPython 9, which
 # removed an API its inline backend calls).
@@ -66,7 +70,7 @@ def colab_report(tmp_path_factory):
     assert result.returncode == 0, f"the Colab-like venv did not install:\n{result.stderr[-3000:]}"
     out = base / "report.json"
     result = subprocess.run([str(venv / "bin" / "python"), str(ROOT / "tests" / "colab_like" / "run_notebooks.py"),
-                             str(BOOK), str(out), *map(str, NOTEBOOKS)], env=env, cwd=base,
+                             str(BOOK), str(out), *map(str, NOTEBOOKS), "--run", *map(str, RUN)], env=env, cwd=base,
                             capture_output=True, text=True, timeout=1500)
     assert result.returncode == 0, f"run_notebooks.py failed:\n{result.stdout[-2000:]}\n{result.stderr[-3000:]}"
     yield json.loads(out.read_text())
@@ -88,9 +92,14 @@ def test_setup_cell_installs_relubook_without_upgrading_colab_packages(colab_rep
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_notebook_runs_with_ipywidgets_7(colab_report, path):
+def test_setup_cell_does_nothing_once_installed(colab_report, path):
     setup = colab_report["setup"][str(path)]
     assert setup["returncode"] == 0 and setup["calls"] == [], f"setup cell of {path.name}: {setup}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", RUN, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_notebook_runs_with_ipywidgets_7(colab_report, path):
     run = colab_report["notebooks"][str(path)]
     assert run["error"] is None, f"{path.name} fails on the Colab-like venv:\n{run['error']}"
     if run["live_calls"]:

@@ -269,6 +269,9 @@ DOC_ROLE = re.compile(r"\{doc\}`(?:(?P<text>[^`<]*?)\s*<(?P<target>[^`>]+)>|(?P<
 ANY_ROLE = re.compile(r"\{(?P<name>[A-Za-z][\w:+-]*)\}`(?P<body>[^`]*)`")
 DIRECTIVE = re.compile(r"^ {0,3}(?P<fence>`{3,}|:{3,})\s*\{(?P<name>[\w:+-]+)\}(?P<rest>.*)$", re.MULTILINE)
 EQ_LABEL = re.compile(r"\$\$\s*\((?P<label>[^)\s]+)\)")
+NUMREF_ROLE = re.compile(r"\{numref\}`(?:(?P<text>[^`<]*?)\s*<(?P<target>[^`>]+)>|(?P<bare>[^`<>]+))`")
+# A figure reference the converter wrote before: its number is recomputed on every run.
+FIGURE_LINK = re.compile(r"\[(?P<pre>[^\]\[]*?)(?P<num>\d+(?:\.\d+)*)(?P<post>[^\]\[]*)\]\(#(?P<label>[\w-]+)\)")
 # Roles that jupyterlab-myst renders as the site does (``eq`` only within the same notebook).
 PORTABLE_ROLES = {"eq", "eval", "math", "sub", "sup", "abbr"}
 BIBLIOGRAPHY = "bibliography.md"
@@ -386,12 +389,67 @@ def _admonitions_as_colon_fences(source: str) -> str:
     return "\n".join(out)
 
 
-def portable_markdown(source: str, path: Path, labels: dict | None = None, where: str = "") -> str:
+def _chapter_number(path: Path, book: Path) -> int | None:
+    """The chapter's number on the site: its place in a ``numbered: true`` part of _toc.yml."""
+    toc = yaml.safe_load((book / "_toc.yml").read_text()) or {}
+    doc = Path(path).resolve().relative_to(book).with_suffix("").as_posix()
+    for part in toc.get("parts", []):
+        if part.get("numbered"):
+            files = [c.get("file") for c in part.get("chapters", [])]
+            if doc in files:
+                return files.index(doc) + 1
+    return None
+
+
+def figure_numbers(nb: nbformat.NotebookNode, path: Path) -> dict[str, str]:
+    """``name -> "1.3"``: the number the site gives each named figure of a chapter notebook.
+
+    Sphinx numbers a numbered chapter's captioned figures N.1, N.2, … in page order. The book's figures
+    are code cells whose ``mystnb: figure:`` metadata has a caption (``name`` is the reference label).
+    Notebooks outside the numbered part get no numbers (``{numref}`` there is reported, not converted).
+    """
+    chapter = _chapter_number(path, book_root(path))
+    if chapter is None:
+        return {}
+    numbers, k = {}, 0
+    for cell in nb.cells:
+        figure = (cell.metadata.get("mystnb") or {}).get("figure") or {}
+        tags = cell.metadata.get("tags", [])
+        if cell.cell_type != "code" or not figure.get("caption") or "remove-output" in tags or "remove-cell" in tags:
+            continue
+        k += 1
+        if figure.get("name"):
+            numbers[figure["name"]] = f"{chapter}.{k}"
+    return numbers
+
+
+def _figure_reference(match: re.Match, numbers: dict, where: str) -> str:
+    label = (match.group("target") or match.group("bare")).strip()
+    if label not in numbers:
+        raise PortabilityError(f"{where}: {{numref}} to {label!r}, which is no numbered figure of this notebook")
+    text = (match.group("text") or "").strip() or "Fig. %s"
+    text = text.replace("{number}", "%s")
+    if "%s" not in text:
+        raise PortabilityError(f"{where}: {{numref}} text {text!r} has no %s or {{number}} for the number")
+    return f"[{text.replace('%s', numbers[label])}](#{label})"
+
+
+def _renumber(match: re.Match, numbers: dict) -> str:
+    label = match.group("label")
+    if label not in numbers:
+        return match.group(0)
+    return f"[{match.group('pre')}{numbers[label]}{match.group('post')}](#{label})"
+
+
+def portable_markdown(source: str, path: Path, labels: dict | None = None, where: str = "",
+                      figures: dict[str, str] | None = None) -> str:
     """One markdown cell's source with every construct jupyterlab-myst cannot render rewritten.
 
     - ``{cite:t}`k` `` -> ``[Glorot et al. (2011)](../bibliography.md#cite-k "title")``;
       ``{cite:p}`a,b` `` -> ``([A et al., 2011](…#cite-a "…"); [B, 2015](…#cite-b "…"))``;
     - ``{doc}`text <target>` `` -> ``[text](target.ipynb)`` (without text: the target's first heading);
+    - ``{numref}`fig-x` `` -> ``[Fig. 1.3](#fig-x)``, the number the site gives that figure
+      (``figures``, from :func:`figure_numbers`); links written so before are renumbered;
     - a backtick-fenced admonition -> the same admonition between colon fences.
 
     Everything else is left as it is; running it again changes nothing.
@@ -404,6 +462,11 @@ def portable_markdown(source: str, path: Path, labels: dict | None = None, where
         labels = labels if labels is not None else citation_labels(book / "references.bib")
         source = CITE_ROLE.sub(lambda m: _citation(m, labels, bib_href, where), source)
     source = DOC_ROLE.sub(lambda m: _doc_link(m, here, book, where), source)
+    if figures is None and (NUMREF_ROLE.search(source) or FIGURE_LINK.search(source)):
+        figures = figure_numbers(nbformat.read(path, as_version=4), path) if path.exists() else {}
+    if figures:
+        source = FIGURE_LINK.sub(lambda m: _renumber(m, figures), source)
+    source = NUMREF_ROLE.sub(lambda m: _figure_reference(m, figures or {}, where), source)
     return _admonitions_as_colon_fences(source)
 
 
@@ -437,10 +500,11 @@ def make_portable(paths: list[Path]) -> list[Path]:
             bib = book / "references.bib"
             label_cache[book] = citation_labels(bib) if bib.exists() else {}
         dirty = False
+        figures = figure_numbers(nb, path)
         for k, cell in enumerate(nb.cells):
             if cell.cell_type != "markdown":
                 continue
-            new = portable_markdown(cell.source, path, label_cache[book], f"{path.name} cell {k}")
+            new = portable_markdown(cell.source, path, label_cache[book], f"{path.name} cell {k}", figures)
             if new != cell.source:
                 cell.source, dirty = new, True
         if dirty:

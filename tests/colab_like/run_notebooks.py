@@ -1,13 +1,13 @@
 """Run inside the Colab-like venv (see tests/test_colab_like.py): setup cells, then every notebook.
 
-Usage: python run_notebooks.py REPO OUT.json NB [NB ...]
+Usage: python run_notebooks.py REPO OUT.json NB [NB ...] [--run NB ...]
 
-1. Every notebook's setup cell runs twice in a fresh interpreter: once with ``relubook`` not
-   installed, where it must pip-install it from ``REPO`` (the cell's ``git+<url>`` points there)
-   without upgrading any package already present; once with it installed, where it does nothing.
-   A fake ``google.colab.output`` records whether the cell enabled Colab's custom widget manager.
-2. Every notebook runs top to bottom in a kernel of this venv (so every widget's update function
-   and ``live()`` run with this ipywidgets), with cells tagged ``raises-exception`` allowed to raise.
+1. The setup cell runs in a fresh interpreter with ``relubook`` not installed, where it must
+   pip-install it from ``REPO`` (the cell's ``git+<url>`` points there) without upgrading any package
+   already present; then every notebook's setup cell runs with it installed, where it does nothing.
+   A fake ``google.colab.output`` records whether a cell enabled Colab's custom widget manager.
+2. The notebooks after ``--run`` run top to bottom in a kernel of this venv (so every widget's update
+   function and ``live()`` run with this ipywidgets); cells tagged ``raises-exception`` may raise.
 
 Writes a JSON report; the test reads it.
 """
@@ -55,7 +55,7 @@ def run_setup_cell(source: str, repo: str) -> dict:
             "calls": json.loads(calls[-1]) if calls else None}
 
 
-def main(repo: str, out: str, notebooks: list[str]) -> None:
+def main(repo: str, out: str, notebooks: list[str], run: list[str]) -> None:
     import nbformat
     from nbclient import NotebookClient
 
@@ -71,7 +71,7 @@ def main(repo: str, out: str, notebooks: list[str]) -> None:
     report["after_install"] = versions()
     for path in notebooks:  # installed: every notebook's cell does nothing and fails nothing
         report["setup"][path] = run_setup_cell(cells[path], repo)
-    for path in notebooks:
+    for path in run:
         nb = nbformat.read(path, as_version=4)
         start = time.monotonic()
         with tempfile.TemporaryDirectory() as tmp:
@@ -92,4 +92,6 @@ def main(repo: str, out: str, notebooks: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], sys.argv[3:])
+    args = sys.argv[3:]
+    split = args.index("--run") if "--run" in args else len(args)
+    main(sys.argv[1], sys.argv[2], args[:split], args[split + 1:])
