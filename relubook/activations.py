@@ -652,12 +652,18 @@ def silu(x):
     """Sigmoid linear unit (SiLU, Swish with beta = 1): ``x * sigmoid(x)``."""
     arr, scalar = _as_float_array(x)
 
-    def kernel(x, out, q):
-        _sigmoid_into(x, out, q)
-        np.maximum(x, -800, out=q)  # sigmoid(-800) == 0: avoids -inf * 0
-        out *= q
+    def kernel(x, out, e, c):  # with e = exp(-|x|): x / (1 + e) for x > 0, x e / (1 + e) otherwise
+        np.maximum(x, -800, out=c)  # sigmoid(-800) == 0: avoids -inf * 0
+        np.abs(c, out=e)
+        np.negative(e, out=e)
+        np.exp(e, out=e)
+        with np.errstate(invalid="ignore"):  # inf * 0 at x = +inf, replaced just below
+            np.multiply(c, e, out=out)
+        np.fmax(out, c, out=out)  # x e <= x for x > 0 and >= x otherwise; fmax turns inf * 0 at +inf into inf
+        e += 1
+        out /= e
 
-    return _finish(_blockwise(kernel, _work(arr), 1), arr.dtype, scalar)
+    return _finish(_blockwise(kernel, _work(arr), 2), arr.dtype, scalar)
 
 
 def silu_grad(x):
