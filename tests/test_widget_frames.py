@@ -211,3 +211,11 @@ def test_a_setting_that_fails_gets_a_frame_saying_so(monkeypatch, tmp_path, caps
     assert [f["keys"] for f in failed] == [[0.0]]
     assert "a = 0.00" in capsys.readouterr().err
     assert len(manifest["frames"]) == 5
+
+
+def test_independent_controls_record_no_states(monkeypatch, tmp_path):
+    """Only a range that follows another control is recorded (else the page would reset controls)."""
+    monkeypatch.setenv(frames.FRAMES_ENV, str(tmp_path))
+    controls = {"a": widgets.FloatSlider(value=1.0, min=-1, max=1, step=0.5, description="a"),
+                "kind": widgets.Dropdown(options=["line", "dots", "x"], value="line", description="kind")}
+    assert rw.live(toy_update, controls).frames.manifest["states"] == {}

@@ -67,11 +67,12 @@ MAX_TRAINING_FRAMES = 300
 #: values to keep (dropdown options; equally spaced slider values). ``live(..., frames=...)``
 #: overrides an entry. Chosen for the cold build (< 10 min on 2 cores) and the exercises' answers:
 #: kill a network keeps every second learning rate of ``LR_GRID`` (10**(k/10)), so the smallest
-#: killing rate 10**0.3 is on the grid; the gradient-flow widget keeps every depth (its exercise
-#: asks for the smallest depth at which the gradient vanishes); the playground keeps two values
-#: of each setting, among them the spiral exercise's solution (tanh, 2 x 16, lr 1, 3000 steps).
+#: killing rate 10**0.3 is on the grid, and the initial biases -3, -1.5 and 0; the gradient-flow
+#: widget keeps every depth (its exercise asks for the smallest depth at which the gradient
+#: vanishes); the playground keeps two values of each setting, among them the spiral exercise's
+#: solution (tanh, 2 x 16, lr 1, 3000 steps).
 SITE_FRAMES: dict[str, dict[str, int | Sequence]] = {
-    "update_kill": {"lr": 2, "bias": 4},
+    "update_kill": {"lr": 2, "bias": 6},
     "update_gradient_flow": {"depth": 1, "init_scale": 5},
     "update_playground": {
         "activation": ["relu", "tanh"], "width": [8, 16], "depth": [2, 4],
@@ -411,8 +412,8 @@ def _walk(controls: list, counts: list[int], hints: dict) -> _Walk:
 
 
 def _state(control) -> dict:
-    if _is_selection(control):
-        return {"index": control.index}
+    if _is_selection(control):  # its options (the index left by the walk says nothing)
+        return {"labels": list(control._options_labels)}
     return {a: getattr(control, a) for a in ("min", "max", "step", "value", "disabled") if hasattr(control, a)}
 
 

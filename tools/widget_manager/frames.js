@@ -137,7 +137,12 @@ export class FramePlayer {
       if (!entries) continue;
       const prefix = this.controls.slice(0, j).map((_, i) => this.key(i, manifest));
       const entry = entries.find((e) => e.prefix.every((k, i) => close(k, prefix[i])));
-      if (entry) this.controls[j].set(entry.attrs);
+      if (!entry) continue;
+      const attrs = {};
+      for (const name of ["min", "max", "step", "value", "disabled"]) {
+        if (name in entry.attrs) attrs[name] = entry.attrs[name];
+      }
+      this.controls[j].set(attrs);
     }
   }
 
