@@ -16,6 +16,7 @@ help:
 	@echo "make exercises  regenerate exercises/ from solutions/"
 	@echo "make bench      run the benchmark, write bench/report.md and bench/report.json"
 	@echo "make pdf        a PDF of the book in _build/pdf/book.pdf (Debian chromium prints the one-page site)"
+	@echo "make dist       dist/: the offline site as one zip, the PDF, the notebooks with relubook (a release)"
 	@echo "make assets     install the site's own MathJax/widget scripts (npm ci) into _assets/"
 	@echo "make clean      remove _build and caches (keeps .venv)"
 
@@ -95,6 +96,12 @@ pdf: install assets
 	@command -v chromium >/dev/null || { echo "make pdf needs Debian's chromium: apt-get install -y chromium poppler-utils"; exit 1; }
 	$(BIN)/jupyter-book build . --builder singlehtml
 	$(BIN)/python tools/make_pdf.py _build/singlehtml _build/pdf/book.pdf
+
+# The three downloads of a release (tools/make_dist.py; .github/workflows/release.yml attaches them
+# to every tag v*): the site as one zip that opens from disk, the PDF, the notebooks with relubook.
+dist: book pdf
+	rm -rf dist
+	$(BIN)/python tools/make_dist.py --out dist
 
 lint: install
 	$(BIN)/ruff check relubook tests tools
