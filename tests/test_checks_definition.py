@@ -71,6 +71,24 @@ def test_relu_near_miss_names_input_expected_and_actual():
     assert "hint:" in result.message
 
 
+@pytest.mark.parametrize("fn, phrase", [
+    (np.vectorize(lambda v: max(0, v)), "integer dtype"),        # max(0, v) gives the int 0 first
+    (lambda x: np.maximum(0, x).astype(int), "integer dtype"),
+    (lambda x: np.maximum(0.01 * x, x), "leaky ReLU with slope 0.01"),
+    (lambda x: np.where(x > 0, x, 0.1 * x), "leaky ReLU with slope 0.1"),
+    (lambda x: x.clip(0), "a single number must work too"),          # array-only code, float input
+])
+def test_relu_names_the_specific_mistake(fn, phrase):
+    result = _run(checks.relu, fn)
+    assert result.passed is False
+    assert phrase in result.message
+
+
+def test_relu_floor_is_not_called_leaky():
+    result = _run(checks.relu, lambda x: np.maximum(1e-9, x))
+    assert "leaky" not in result.message and "exact" in result.message
+
+
 def test_chapter_relu_passes():
     def relu(x):
         return np.maximum(0, x)
@@ -96,7 +114,7 @@ def test_predictions_accept_correct_answer_in_several_forms(convert):
     ([float(x > 0) for x in PREDICTION_INPUTS], "step"),
     (_expected_predictions()[:-1], "expected 7 predictions"),
     ("0, 0, 1", "text"),
-    (["zero"] * len(PREDICTION_INPUTS), "could not read"),
+    (["zero"] * len(PREDICTION_INPUTS), "text"),
     (np.maximum, "not a function"),
     (3.0, "single number"),
 ])
@@ -242,8 +260,12 @@ def test_hat_accepts_correct_sums(hinges):
 
 
 @pytest.mark.parametrize("hinges, phrases", [
-    ([(1, -1), (-2, 0)], ["x = 1.5", "add up to 0"]),
-    ([(1, -1), (-1, 0), (1, 1)], ["0 < x < 1", "-2"]),
+    ([(1, -1), (-2, 0)], ["x = 1.5", "does not bend there: add a hinge (1, 1)"]),
+    ([(1, -1), (-1, 0), (1, 1)], ["at x = 0", "by -2", "add up to -1"]),
+    ([(1, -1), (-1, 0)], ["at x = 0", "by -2", "add up to -1"]),   # the solution's "weight -1 at the peak"
+    ([(-1, 1), (0, -2), (1, 1)], ["(t, a)", "weight first"]),      # pairs written the other way round
+    ([(1, 0), (-2, 1), (1, 2)], ["at x = -1", "add a hinge (1, -1)"]),  # the hat shifted by one
+    ([(2, -1), (-4, 0), (2, 1)], ["at x = -1", "add up to +2"]),   # twice the hat
     ([(-1, -1), (2, 0), (-1, 1)], ["points down"]),
     ([(1, 1), (-2, 0), (1, -1.5)], ["bends at x"]),
     ([(1, -1), (-2, 0), (1, 1.001)], ["bends at x"]),
@@ -294,6 +316,11 @@ def test_kinks_reject_wrong_predictions(kinks, slopes, phrase):
     assert phrase in result.message
 
 
+def test_kinks_reversed_slopes_are_named():
+    result = _run(checks.predict_kinks, [-1, 0, 2], [0, -1, 2, 0])
+    assert result.passed is False and "right to left" in result.message
+
+
 def test_kink_exercise_constants_describe_the_same_function():
     from relubook import hinges
 
@@ -310,3 +337,30 @@ def test_new_value_checkers_never_raise(garbage):
     assert _run(checks.predict_kinks, [-1, 0, 2], garbage).passed is False
     assert _run(checks.hat_from_hinges, None).message.startswith("📝")
     assert _run(checks.predict_kinks, None, None).message.startswith("📝")
+
+
+@pytest.mark.parametrize("wrong, phrase", [
+    ([[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]], "flat list"),        # one pair of brackets too many
+    ([3.0, 0.0, None, 0.0, 1.5, 0.0, 0.001], "not a number"),
+    ([3.0, 0.0, float("nan"), 0.0, 1.5, 0.0, 0.001], "not a number"),
+])
+def test_predictions_name_malformed_entries(wrong, phrase):
+    result = _run(checks.relu_predictions, wrong)
+    assert result.passed is False and phrase in result.message
+
+
+def test_predictions_accept_float32_and_show_full_values():
+    assert _run(checks.relu_predictions, np.maximum(0, np.array(PREDICTION_INPUTS, dtype=np.float32))).passed
+    result = _run(checks.relu_predictions, [3.0, 0.0, 0.0, 0.0, 1.5, 0.0, 0.0011])
+    assert "expected 0.001, got 0.0011" in result.message
+
+
+@pytest.mark.parametrize("w, b", [(np.array(-2.0), np.array(1.0)), (np.float32(-2.0), 1)])
+def test_neuron_target_accepts_numpy_scalars(w, b):
+    assert _run(checks.neuron_target, w, b).passed
+
+
+def test_neuron_target_huge_values_fail_without_raising():
+    result = _run(checks.neuron_target, 1e308, 1e308)
+    assert result.passed is False and "could not check" not in result.message
+    assert _run(checks.neuron_target, np.True_, 1.0).passed is False

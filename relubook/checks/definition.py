@@ -28,6 +28,16 @@ def _diagnose_relu(args, expected, got) -> str | None:
         return "that is min(0, x): ReLU keeps the positive part, max(0, x)."
     if np.allclose(g, (x > 0).astype(float)):
         return "that is the step function (the derivative of ReLU), not ReLU itself."
+    if np.asarray(got).dtype.kind in "iub" and np.asarray(args[0]).dtype.kind == "f":
+        return (f"your output has the integer dtype {np.asarray(got).dtype}, so fractions were cut off "
+                "(0.5 becomes 0). The int 0 of max(0, v) or of a scalar `return 0` can set the dtype (np.vectorize "
+                "takes it from the first output); np.maximum(0, x) keeps the input's float dtype.")
+    negative = x < 0
+    if negative.any() and np.array_equal(g[~negative], np.asarray(expected, dtype=float)[~negative]):
+        slopes = g[negative] / x[negative]
+        if np.allclose(slopes, slopes[0]) and 1e-4 <= slopes[0] < 1:
+            return (f"that is a leaky ReLU with slope {slopes[0]:g} for negative inputs; plain ReLU sends every "
+                    "negative input to exactly 0.")
     if isinstance(got, np.ndarray) and isinstance(args[0], np.ndarray) and got.dtype.kind == "f" \
             and np.asarray(args[0]).dtype.kind == "f" and got.dtype.itemsize < args[0].dtype.itemsize:
         return (f"your output is {got.dtype} for a {args[0].dtype} input, which rounds the values: "
@@ -37,6 +47,10 @@ def _diagnose_relu(args, expected, got) -> str | None:
                 "positive one gives x itself. A floor such as np.maximum(1e-9, x), or any rounding, is a "
                 "different function; use np.maximum(0, x).")
     return None
+
+
+_SCALAR_HINT = ("a single number must work too: np.maximum(0, x) handles numbers and arrays alike, while "
+                "array-only code (x.clip(0), x[x < 0] = 0, x.copy()) fails on a Python float.")
 
 
 def _relu_compare(notes: list[str]):
@@ -86,8 +100,10 @@ def relu(fn, *, quiet: bool = False):
     Result
     """
     notes: list[str] = []
+    cases = [Case(c.args, c.description, _SCALAR_HINT) if not isinstance(c.args[0], np.ndarray) else c
+             for c in standard_cases()]
     result = check_function(
-        "relu", fn, activations.relu, standard_cases(), compare=_relu_compare(notes), diagnose=_diagnose_relu,
+        "relu", fn, activations.relu, cases, compare=_relu_compare(notes), diagnose=_diagnose_relu,
         require_dtype=False, hint="ReLU is max(0, x), applied to every element: try np.maximum(0, x).",
         quiet=True,
     )
@@ -131,17 +147,30 @@ def relu_predictions(predictions, *, quiet: bool = False):
         if isinstance(predictions, (str, bytes)):
             return report(name, False, [f"got the text {fmt(predictions)}; write a list of numbers.",
                                         "hint: predictions = [1.0, 2.0, ...] (no quotes)."], quiet=quiet)
+        if isinstance(predictions, (list, tuple)) and any(isinstance(v, (str, bytes)) for v in predictions):
+            return report(name, False, [f"some predictions are text: {fmt(predictions)}; write numbers.",
+                                        "hint: predictions = [1.0, 2.0, ...] (no quotes)."], quiet=quiet)
         try:
             got = np.asarray(predictions, dtype=float)
         except (TypeError, ValueError):
             return report(name, False, [f"could not read {fmt(predictions)} as a list of numbers.",
                                         "hint: every entry must be a number such as 0 or 1.5."], quiet=quiet)
+        if got.ndim > 1:
+            return report(name, False, [f"expected a flat list of {inputs.size} numbers, got shape {got.shape} "
+                                        f"from {fmt(predictions)}.",
+                                        "hint: one pair of brackets: predictions = [a, b, c, ...]."], quiet=quiet)
         if got.ndim != 1 or got.size != inputs.size:
             return report(name, False, [f"expected {inputs.size} predictions (one per input), got "
                                         f"{got.size if got.ndim else 'a single number'}.",
                                         f"inputs: {shown_inputs}",
                                         "hint: keep the order of the inputs, one output each."], quiet=quiet)
-        ok = np.isclose(got, expected, rtol=1e-9, atol=1e-12)
+        if not np.all(np.isfinite(got)):
+            i = int(np.argmin(np.isfinite(got)))
+            return report(name, False, [f"the prediction for x = {inputs[i]:g} (position {i}) is "
+                                        f"{fmt(np.asarray(predictions, dtype=object)[i])}, not a number.",
+                                        f"hint: write a number for every input; ReLU is defined everywhere, "
+                                        f"also at x = {inputs[i]:g}."], quiet=quiet)
+        ok = np.isclose(got, expected, rtol=1e-6, atol=1e-9)
         if ok.all():
             return report(name, True, [f"inputs:  {shown_inputs}", f"outputs: {shown_expected}",
                                        "Negative inputs become 0; zero and positive inputs pass unchanged."],
@@ -160,8 +189,8 @@ def relu_predictions(predictions, *, quiet: bool = False):
             tip = "for a negative input, max(0, x) is 0, however close to 0 or far below it x is."
         else:
             tip = "for x >= 0, max(0, x) is x itself."
-        return report(name, False, [f"the prediction for x = {x:g} (position {i}) is wrong: "
-                                    f"expected {e:g}, got {g:g}.", f"hint: {tip}"], quiet=quiet)
+        return report(name, False, [f"the prediction for x = {float(x)!r} (position {i}) is wrong: "
+                                    f"expected {float(e)!r}, got {float(g)!r}.", f"hint: {tip}"], quiet=quiet)
     except Exception as exc:  # never raise into the notebook
         return report(name, False, [f"could not check your predictions ({type(exc).__name__}: {exc})."],
                       quiet=quiet)
@@ -312,14 +341,17 @@ def neuron_target(w, b, *, quiet: bool = False):
                           todo=True, quiet=quiet)
         values = {}
         for label, v in (("w", w), ("b", b)):
-            if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) \
+            if isinstance(v, np.ndarray) and v.ndim == 0:  # np.float64(...)[()] and friends: a single number
+                v = v[()]
+            if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)) \
                     or not np.isfinite(float(v)):
                 return report(name, False, [f"{label} must be a finite number, got {fmt(v)}.",
                                             "hint: read the slider's value, e.g. w = 1.5."], quiet=quiet)
             values[label] = float(v)
         w, b = values["w"], values["b"]
         tw, tb = NEURON_TARGET
-        gap = neuron_gap(w, b)
+        with np.errstate(over="ignore", invalid="ignore"):  # a huge w or b is just far away
+            gap = neuron_gap(w, b)
         if gap <= NEURON_TOL:
             return report(name, True, [f"relu({w:g}·x + {b:g}) matches the target (largest gap {gap:.3f}).",
                                        f"Its hinge is at x = -b/w = {hinge_location(w, b):.2f}."],
@@ -383,6 +415,33 @@ def _pieces_text(kinks) -> list[str]:
     return names
 
 
+def _first_slope_change(arr: np.ndarray, want_kinks: list, want_slopes: list, got_kinks: list) -> str:
+    """A hint at the leftmost bend where the learner's slope change differs from the hat's.
+
+    Both sums are 0 far to the left, so the first kink (of either) where the two slope
+    changes differ is where the learner's weights go wrong.
+    """
+    def change(kinks_slopes, t):
+        kinks, slopes = kinks_slopes
+        return slopes[kinks.index(t) + 1] - slopes[kinks.index(t)] if t in kinks else 0.0
+
+    want, got = (want_kinks, want_slopes), kinks_and_slopes(arr)
+    for t in sorted({*want_kinks, *got_kinks}):
+        need, have = change(want, t), change(got, t)
+        if abs(need - have) > 1e-9:
+            if abs(need) <= 1e-9:
+                return (f"the hat does not bend at x = {t:g}, but your hinges there change the slope by {have:g}; "
+                        "their weights at that t must cancel (or drop them).")
+            left = want_slopes[want_kinks.index(t)]
+            right = want_slopes[want_kinks.index(t) + 1]
+            if abs(have) <= 1e-9:
+                return (f"at x = {t:g} the hat's slope changes from {left:g} to {right:g}, by {need:+g}, but your "
+                        f"sum does not bend there: add a hinge ({need:g}, {t:g}).")
+            return (f"at x = {t:g} the hat's slope changes from {left:g} to {right:g}, by {need:+g}; your weights "
+                    f"there add up to {have:+g}. A hinge's weight is the change of slope at its t.")
+    return "a hinge a·relu(x - t) bends at x = t and adds a to the slope there; read the hat's bends and slopes."
+
+
 def hat_from_hinges(hinges, *, quiet: bool = False):
     """Check a list of hinges ``[(a, t), ...]`` whose sum ``sum a * relu(x - t)`` must be the hat.
 
@@ -425,22 +484,16 @@ def hat_from_hinges(hinges, *, quiet: bool = False):
                 quiet=quiet)
         i = int(np.argmin(ok))
         lines = [f"at x = {xs[i]:g} the hat is {expected[i]:g} but your sum gives {got[i]:g}."]
-        pieces = _pieces_text(want_kinks)
         if got_kinks != want_kinks:
             lines.append(f"your sum bends at x = {fmt(got_kinks)}; the hat bends at x = {fmt(want_kinks)}.")
+        swapped = arr[:, ::-1]
         if np.allclose(got, -expected):
             tip = "your hat points down: every weight has the wrong sign (it should start by going up, +1 at x = -1)."
-        elif got_kinks == want_kinks:
-            piece = next(k for k, (g, w) in enumerate(zip(got_slopes, want_slopes, strict=True)) if g != w)
-            tip = (f"on {pieces[piece]} your slope is {got_slopes[piece]:g}, the hat's is {want_slopes[piece]:g}. "
-                   "A hinge's weight is the change of slope at its t: 0 -> 1 at x = -1 is +1, 1 -> -1 at x = 0 "
-                   "is -2, -1 -> 0 at x = 1 is +1.")
-        elif abs(sum(a for a, _ in arr)) > 1e-12:
-            tip = (f"far to the right your sum keeps sloping (slope {got_slopes[-1]:g}), but the hat is flat at 0 "
-                   "there: the weights must add up to 0.")
+        elif np.allclose(hinge_sum(swapped, xs), expected, rtol=1e-9, atol=1e-9):
+            tip = ("your pairs are (t, a); the exercise writes them (a, t), weight first: "
+                   f"{fmt([tuple(float(v) for v in row) for row in swapped])}.")
         else:
-            tip = ("a hinge a·relu(x - t) bends at x = t; read off where the hat bends (-1, 0, 1) and how much its "
-                   "slope changes at each.")
+            tip = _first_slope_change(arr, want_kinks, want_slopes, got_kinks)
         lines.append(f"hint: {tip}")
         return report(name, False, lines, quiet=quiet)
     except Exception as exc:  # never raise into the notebook
@@ -527,6 +580,11 @@ def predict_kinks(kinks, slopes, *, quiet: bool = False):
                                        "Each term adds its slope change at its kink: +2 (the 2 inside relu(2x + 2)), "
                                        "then -3, then +1; the slopes are the running sums."], quiet=quiet)
         i = int(np.argmax(~np.isclose(s, want_slopes, atol=1e-9)))
+        if np.allclose(s[::-1], want_slopes, atol=1e-9):
+            lines.append(f"the kinks are right and so are the slopes, but listed from right to left: "
+                         f"{fmt(s.tolist())}.")
+            lines.append("hint: give the slopes from left to right, starting on x < -1.")
+            return report(name, False, lines, quiet=quiet)
         pieces = _pieces_text(want_kinks)
         lines.append(f"the kinks are right, but on {pieces[i]} the slope is {want_slopes[i]:g}, you wrote {s[i]:g}.")
         changes = [2.0, -3.0, 1.0]
