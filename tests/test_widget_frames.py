@@ -127,6 +127,8 @@ def test_live_precomputes_frames_for_the_site(monkeypatch, tmp_path):
             "relubook-frames-name-toy_update"} <= set(box._dom_classes)
     assert controls["a"].value == 1.0 and controls["kind"].value == "line"  # back at the start
     assert 'data-setting="a = 1.00, kind = line"' in prepared.html
+    script = (folder / "manifest.js").read_text()
+    assert script.startswith("(window.relubookFrameManifests") and json.dumps(prepared.frame_id) in script
     assert callable(box.redraw) and box.controls == controls
 
 

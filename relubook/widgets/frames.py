@@ -635,7 +635,11 @@ def _render(update, items, walk: _Walk, name: str, frame_id: str, folder: Path, 
                    for j, by in walk.states.items()},
         "frames": frames, "bytes": total, "seconds": round(time.perf_counter() - start, 3), "jobs": jobs,
     }
-    (tmp / "manifest.json").write_text(json.dumps(manifest, default=_json_default, separators=(",", ":")))
+    text = json.dumps(manifest, default=_json_default, separators=(",", ":"))
+    (tmp / "manifest.json").write_text(text)
+    # the same as a script, for a site opened from disk (file://), where fetch() reads no file
+    (tmp / "manifest.js").write_text(f"(window.relubookFrameManifests = window.relubookFrameManifests || {{}})"
+                                     f"[{json.dumps(frame_id)}] = {text};\n")
     if folder.exists():
         shutil.rmtree(folder)
     tmp.rename(folder)

@@ -94,6 +94,20 @@ export class FramePlayer {
   }
 
   manifest() {
+    if (!this.manifestPromise && window.location.protocol === "file:") {
+      // a site opened from disk: fetch() reads no file, a script tag does (manifest.js)
+      this.manifestPromise = new Promise((resolve, reject) => {
+        const script = document.createElement("script");
+        script.src = `${this.base}manifest.js`;
+        script.onload = () => {
+          const m = (window.relubookFrameManifests || {})[this.id];
+          if (m) resolve(m);
+          else reject(new Error(`frames of ${this.name}: manifest.js set nothing`));
+        };
+        script.onerror = () => reject(new Error(`frames of ${this.name}: no manifest.js`));
+        document.head.appendChild(script);
+      });
+    }
     if (!this.manifestPromise) {
       this.manifestPromise = fetch(`${this.base}manifest.json`).then((r) => {
         if (!r.ok) throw new Error(`frames of ${this.name}: HTTP ${r.status}`);
