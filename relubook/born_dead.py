@@ -36,7 +36,7 @@ With zero biases the network is positively homogeneous, ``f(c x) = c f(x)`` for
 single point ``x = 1`` is collapsed, and the formula above is an **upper bound** on
 the probability of being born dead in this setting (zero biases, symmetric weights,
 one input, an interval containing 0). It tends to 1 as the depth grows for a fixed
-width, which is the trend proved by Lu, Shin, Su & Karniadakis (2019) that a deep
+width, which is the trend proved by Lu, Shin, Su & Karniadakis (2020) that a deep
 ReLU network dies in probability as its depth goes to infinity.
 """
 
@@ -102,7 +102,7 @@ def init_layers(fan_in: int, fan_out: int, n_nets: int, *, init: str = "he",
         Number of independent networks.
     init : {"he", "rai"}
         ``"he"``: weights ``N(0, 2 / fan_in)``, biases 0. ``"rai"``: the randomized
-        asymmetric initialisation of Lu et al. (2019) as in :class:`relubook.network.MLP`:
+        asymmetric initialisation of Lu et al. (2020) as in :class:`relubook.network.MLP`:
         each unit's ``fan_in`` weights and bias are drawn from ``N(0, 0.6007**2 / fan_in)``
         and one of these ``fan_in + 1`` numbers, chosen uniformly, is redrawn from
         ``Beta(2, 1)``.
@@ -172,7 +172,9 @@ def born_dead_curve(width: int, max_depth: int, *, n_nets: int = 2000, rng: np.r
         if alive:
             W, b = init_layers(fan_in, width, alive, init=init, rng=rng)
             a = np.maximum(np.matmul(a, W) + b[:, None, :], 0.0)
-            constant = np.all(a.max(axis=1) == a.min(axis=1), axis=1)
+            # constant over the grid, up to rounding: BLAS may round identical rows differently, by an ulp
+            top = a.max(axis=1)
+            constant = np.all(top - a.min(axis=1) <= 1e-12 * (1.0 + np.abs(top)), axis=1)
             a = a[~constant]
             alive = a.shape[0]
             fan_in = width

@@ -52,7 +52,7 @@ INITS: tuple[str, ...] = ("he", "xavier", "glorot", "lecun", "rai")
 #: Names accepted by the ``loss`` argument.
 LOSSES: tuple[str, ...] = ("auto", "bce", "cross_entropy", "mse")
 
-#: Standard deviation factor of the symmetric part of RAI (Lu et al. 2019, Beta(2, 1)).
+#: Standard deviation factor of the symmetric part of RAI (Lu et al. 2020, Beta(2, 1)).
 RAI_SIGMA: float = 0.6007
 
 
@@ -112,7 +112,7 @@ class MLP:
         Weight initialization: normal with standard deviation ``sqrt(2 / fan_in)``
         ("he"), ``sqrt(2 / (fan_in + fan_out))`` ("xavier" = "glorot", Glorot normal),
         ``sqrt(1 / fan_in)`` ("lecun"), or the given float. "rai" is the randomized
-        asymmetric initialization of Lu, Shin, Su & Karniadakis (2019, arXiv:1903.06733),
+        asymmetric initialization of Lu, Shin, Su & Karniadakis (2020, Commun. Comput. Phys.; arXiv:1903.06733),
         applied to every layer: for each unit, the ``fan_in`` weights and the bias are
         drawn from ``N(0, 0.6007**2 / fan_in)`` and then one of these ``fan_in + 1``
         parameters, chosen uniformly, is redrawn from ``Beta(2, 1)``. The constant

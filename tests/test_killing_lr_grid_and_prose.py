@@ -79,7 +79,7 @@ def test_typed_two_reports_the_widgets_dead_fraction_not_the_one_at_exactly_two(
         (2.1, ["lr = 2.1", "not a rate of the slider", "2 and 2.24"]),
         (25.0, ["lr = 25", "goes from 0.1 to 20"]),
         (1.78, ["lr = 1.78", "not more than half"]),
-        (2.51, ["lr = 2.51", "not more than half"]),
+        (2.51, ["lr = 2.51", "smaller rate"]),
         (2.82, ["lr = 2.82", "smaller rate"]),
         (10.0, ["lr = 10", "smaller rate"]),
     ],
@@ -111,9 +111,11 @@ def test_tasks_that_check_the_dtype_say_so(cell_id, checker, float64_answer):
 
 
 # ---------------------------------------------------------------- chapter 4: prose numbers come from the code
-@pytest.mark.parametrize("path", ["chapters/04_dying_relu.ipynb", "solutions/04_dying_relu.ipynb",
-                                  "exercises/04_dying_relu.ipynb"])
-def test_chapter_4_prose_reads_its_numbers_with_eval(path):
-    cells = _cells(path)
+def test_chapter_4_prose_reads_its_numbers_with_eval():
+    cells = _cells("chapters/04_dying_relu.ipynb")
     prose = " ".join(c.source for c in cells if c.cell_type == "markdown")
-    assert prose.count("{eval}") >= (20 if path.startswith("chapters") else 2), path
+    assert prose.count("{eval}") >= 40
+    # every stored value is there for JupyterLab, none of them an error
+    for cell in cells:
+        for item in cell.metadata.get("user_expressions", []):
+            assert item["result"].get("status") == "ok", item
