@@ -195,3 +195,16 @@ def test_numref_to_an_unknown_figure_is_an_error(book):
     nbformat.write(nb, path)
     with pytest.raises(nbtools.PortabilityError, match="fig-nowhere"):
         nbtools.make_portable([path])
+
+
+def test_numref_outside_the_numbered_chapters_says_where_the_figure_is(book):
+    path = _chapter_with_figures(book)
+    (book / "_toc.yml").write_text("format: jb-book\nroot: intro\nparts:\n  - caption: Solutions\n    chapters:\n"
+                                   "      - file: chapters/04_b\n")
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.insert(1, nbformat.v4.new_markdown_cell("Below: {numref}`fig-one`."))
+    nbformat.write(nb, path)
+    nbtools.make_portable([path])
+    nb = nbformat.read(path, as_version=4)
+    assert nb.cells[1].source == "Below: [the figure below](#fig-one)."
+    assert nb.cells[-1].source == "See [the figure above](#fig-two) and [the figure above](#fig-one)."

@@ -406,27 +406,29 @@ def figure_numbers(nb: nbformat.NotebookNode, path: Path) -> dict[str, str]:
 
     Sphinx numbers a numbered chapter's captioned figures N.1, N.2, … in page order. The book's figures
     are code cells whose ``mystnb: figure:`` metadata has a caption (``name`` is the reference label).
-    Notebooks outside the numbered part get no numbers (``{numref}`` there is reported, not converted).
+    A notebook outside the numbered part (exercises, solutions) gets ``"@<cell index>"`` instead: its
+    ``{numref}`` becomes "the figure above" or "the figure below".
     """
     chapter = _chapter_number(path, book_root(path))
-    if chapter is None:
-        return {}
     numbers, k = {}, 0
-    for cell in nb.cells:
+    for index, cell in enumerate(nb.cells):
         figure = (cell.metadata.get("mystnb") or {}).get("figure") or {}
         tags = cell.metadata.get("tags", [])
         if cell.cell_type != "code" or not figure.get("caption") or "remove-output" in tags or "remove-cell" in tags:
             continue
         k += 1
-        if figure.get("name"):
-            numbers[figure["name"]] = f"{chapter}.{k}"
+        if figure.get("name"):  # outside the numbered chapters: where it is ("@<cell index>")
+            numbers[figure["name"]] = f"{chapter}.{k}" if chapter is not None else f"@{index}"
     return numbers
 
 
-def _figure_reference(match: re.Match, numbers: dict, where: str) -> str:
+def _figure_reference(match: re.Match, numbers: dict, where: str, cell_index: int | None = None) -> str:
     label = (match.group("target") or match.group("bare")).strip()
     if label not in numbers:
         raise PortabilityError(f"{where}: {{numref}} to {label!r}, which is no numbered figure of this notebook")
+    if numbers[label].startswith("@"):
+        above = cell_index is None or int(numbers[label][1:]) < cell_index
+        return f"[the figure {'above' if above else 'below'}](#{label})"
     text = (match.group("text") or "").strip() or "Fig. %s"
     text = text.replace("{number}", "%s")
     if "%s" not in text:
@@ -436,13 +438,13 @@ def _figure_reference(match: re.Match, numbers: dict, where: str) -> str:
 
 def _renumber(match: re.Match, numbers: dict) -> str:
     label = match.group("label")
-    if label not in numbers:
+    if label not in numbers or numbers[label].startswith("@"):
         return match.group(0)
     return f"[{match.group('pre')}{numbers[label]}{match.group('post')}](#{label})"
 
 
 def portable_markdown(source: str, path: Path, labels: dict | None = None, where: str = "",
-                      figures: dict[str, str] | None = None) -> str:
+                      figures: dict[str, str] | None = None, cell_index: int | None = None) -> str:
     """One markdown cell's source with every construct jupyterlab-myst cannot render rewritten.
 
     - ``{cite:t}`k` `` -> ``[Glorot et al. (2011)](../bibliography.md#cite-k "title")``;
@@ -466,7 +468,7 @@ def portable_markdown(source: str, path: Path, labels: dict | None = None, where
         figures = figure_numbers(nbformat.read(path, as_version=4), path) if path.exists() else {}
     if figures:
         source = FIGURE_LINK.sub(lambda m: _renumber(m, figures), source)
-    source = NUMREF_ROLE.sub(lambda m: _figure_reference(m, figures or {}, where), source)
+    source = NUMREF_ROLE.sub(lambda m: _figure_reference(m, figures or {}, where, cell_index), source)
     return _admonitions_as_colon_fences(source)
 
 
@@ -504,7 +506,7 @@ def make_portable(paths: list[Path]) -> list[Path]:
         for k, cell in enumerate(nb.cells):
             if cell.cell_type != "markdown":
                 continue
-            new = portable_markdown(cell.source, path, label_cache[book], f"{path.name} cell {k}", figures)
+            new = portable_markdown(cell.source, path, label_cache[book], f"{path.name} cell {k}", figures, k)
             if new != cell.source:
                 cell.source, dirty = new, True
         if dirty:
@@ -533,9 +535,16 @@ def main(argv: list[str] | None = None) -> int:
                         portability_problems(nbformat.read(path, as_version=4), Path(path).name)]
             print("\n".join(problems) or f"{len(paths)} notebooks: portable")
             return 1 if problems else 0
-        for path in make_portable(paths):
-            print(f"converted {_relative(path, Path.cwd())}")
-        return 0
+        failed = []
+        for path in paths:  # one notebook's problem does not stop the others
+            try:
+                for done in make_portable([path]):
+                    print(f"converted {_relative(done, Path.cwd())}")
+            except PortabilityError as exc:
+                failed.append(str(exc))
+        if failed:
+            print("not converted:\n" + "\n".join(failed), file=sys.stderr)
+        return 1 if failed else 0
     if args.cmd == "exercises":
         generate_exercises(run=not args.no_run, only=args.solutions)
     elif args.cmd == "setup-cell":
