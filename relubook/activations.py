@@ -246,11 +246,19 @@ def leaky_relu_grad(x, alpha: float = 0.01):
     """Derivative of :func:`leaky_relu`: 1 for ``x > 0``, ``alpha`` for ``x <= 0``."""
     arr, scalar = _as_float_array(x)
     alpha = _param(alpha, "alpha")
-    if 0 <= alpha <= 1:  # sign(x) is 1, 0, -1 or NaN: max(sign, alpha) is the derivative
-        out = np.asarray(np.sign(arr))
-        return _finish(np.maximum(out, alpha, out=out), arr.dtype, scalar)
+    if 0 <= alpha <= 1:
+        return _finish(_blockwise(_unit_step_max_kernel(alpha), arr, 0), arr.dtype, scalar)
     out = np.where(arr > 0, 1.0, alpha).astype(arr.dtype)
     return _finish(_keep_nan(out, arr), arr.dtype, scalar)
+
+
+def _unit_step_max_kernel(alpha: float):
+    """``out = max(x > 0, alpha)``: 1 for ``x > 0``, ``alpha`` otherwise (for ``0 <= alpha <= 1``)."""
+    def kernel(x, out):
+        np.greater(x, 0, out=out, casting="unsafe")
+        np.maximum(out, alpha, out=out)
+        _keep_nan(out, x)  # while the block is in the cache
+    return kernel
 
 
 def _prelu_alpha(alpha, dtype) -> np.ndarray:
@@ -289,7 +297,9 @@ def prelu_grad(x, alpha):
     """Derivative of :func:`prelu` with respect to ``x``: 1 for ``x > 0``, ``alpha`` otherwise."""
     arr, scalar = _as_float_array(x)
     a = _prelu_alpha(alpha, arr.dtype)
-    if _unit_slopes(a):
+    if _unit_slopes(a) and a.ndim == 0:
+        return _finish(_blockwise(_unit_step_max_kernel(a[()]), arr, 0), arr.dtype, scalar)
+    if _unit_slopes(a):  # sign(x) is 1, 0, -1 or NaN: max(sign, alpha) is the derivative
         return _finish(np.maximum(np.sign(arr), a), arr.dtype, scalar)
     out = np.where(arr > 0, np.ones_like(arr), a * np.ones_like(arr))
     return _finish(_keep_nan(out, arr), arr.dtype, scalar)
@@ -315,10 +325,18 @@ def relu6(x):
 def relu6_grad(x):
     """Derivative of :func:`relu6`: 1 on ``0 < x < 6``, 0 elsewhere (0 at both kinks, as PyTorch)."""
     arr, scalar = _as_float_array(x)
-    inside = np.greater(arr, 0)
-    inside &= np.less(arr, 6)
-    out = np.asarray(inside.astype(arr.dtype))
-    return _finish(_keep_nan(out, arr), arr.dtype, scalar)
+    size = min(arr.size, _BLOCK)
+    above, below = np.empty(size, dtype=bool), np.empty(size, dtype=bool)
+
+    def kernel(x, out):  # boolean passes of one block (a quarter of the bytes), then one conversion
+        k = x.size
+        np.greater(x, 0, out=above[:k])
+        np.less(x, 6, out=below[:k])
+        np.logical_and(above[:k], below[:k], out=above[:k])
+        np.copyto(out, above[:k])
+        _keep_nan(out, x)
+
+    return _finish(_blockwise(kernel, arr, 0), arr.dtype, scalar)
 
 
 def squared_relu(x):
