@@ -154,7 +154,11 @@ def born_dead_curve(width: int, max_depth: int, *, n_nets: int = 2000, rng: np.r
     -------
     numpy.ndarray
         Shape ``(max_depth,)``; entry ``d - 1`` is the fraction of the ``n_nets``
-        networks whose ``d``-th hidden layer is constant over the grid.
+        networks whose ``d``-th hidden layer is constant over the grid: every unit's range over
+        the grid is at most ``1e-12 * (1 + its largest value)``. Exact equality would let BLAS
+        rounding decide (identical rows may be rounded differently); with zero biases a dead
+        layer is exactly zero, so the tolerance matters only for "rai", whose surviving deep
+        networks vary less and less with depth.
     """
     width = _check_int("width", width)
     max_depth = _check_int("max_depth", max_depth)
