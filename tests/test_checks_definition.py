@@ -364,3 +364,48 @@ def test_neuron_target_huge_values_fail_without_raising():
     result = _run(checks.neuron_target, 1e308, 1e308)
     assert result.passed is False and "could not check" not in result.message
     assert _run(checks.neuron_target, np.True_, 1.0).passed is False
+
+
+# ---------------------------------------------------------------- which properties hold
+
+_RIGHT_VERDICTS = [truth for _, truth, _ in checks.PROPERTY_CLAIMS]
+
+
+def test_property_claims_verdicts_are_true_to_numpy():
+    rng = np.random.default_rng(0)
+    x, y = 3 * rng.standard_normal(10_000), 3 * rng.standard_normal(10_000)
+    relu = lambda v: np.maximum(0, v)  # noqa: E731
+    sides = [(relu(3 * x), 3 * relu(x)), (relu(-x), -relu(x)), (relu(x + y), relu(x) + relu(y)),
+             (relu(relu(x)), relu(x)), (relu(x) * relu(-x), np.zeros_like(x)), (relu(x) - relu(-x), x)]
+    assert [np.array_equal(a, b) for a, b in sides] == _RIGHT_VERDICTS
+
+
+@pytest.mark.parametrize("convert", [list, tuple, np.array, lambda v: dict(zip("abcdef", v, strict=True)),
+                                     lambda v: {f"({k})": b for k, b in zip("abcdef", v, strict=True)}])
+def test_properties_accept_right_verdicts(convert):
+    assert _run(checks.relu_properties, convert(_RIGHT_VERDICTS)).passed
+
+
+@pytest.mark.parametrize("holds, phrases", [
+    ([True] * 6, ["4 of 6", "(b) relu(-x) = -relu(x)", "you said it holds", "fails for some inputs", "x = 2"]),
+    ([True, False, True, True, True, True], ["(c)", "x = 1, y = -1"]),      # additivity: the classic slip
+    ([True, False, False, True, False, True], ["(e)", "you said it fails", "holds for every input"]),
+    ([False] * 6, ["2 of 6", "(a)", "homogeneity"]),
+    (["True", False, False, True, True, True], ["(a)", "text", "True or False"]),
+    ([1, 0, 0, 1, 1, 1], ["True or False"]),
+    ([True, False, False], ["expected 6 verdicts"]),
+    ({"a": True}, ["keys"]),
+    ("TFFTTT", ["list of 6"]),
+    (np.maximum, ["list of 6"]),
+])
+def test_properties_reject_wrong_verdicts(holds, phrases):
+    result = _run(checks.relu_properties, holds)
+    assert result.passed is False
+    for phrase in phrases:
+        assert phrase in result.message
+
+
+def test_properties_todo_and_garbage_never_raise():
+    assert _run(checks.relu_properties, None).message.startswith("📝")
+    for garbage in (object(), 3, [None] * 6, {1: 2}, float("nan")):
+        assert _run(checks.relu_properties, garbage).passed is False

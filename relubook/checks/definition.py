@@ -8,8 +8,8 @@ from .. import activations
 from ..hinges import NEURON_TARGET, NEURON_TOL, hat, hinge_location, hinge_sum, kinks_and_slopes, neuron_gap
 from ._core import Case, check_function, fmt, report, standard_cases
 
-__all__ = ["HAT_HINGES", "KINK_HINGES", "PREDICTION_INPUTS", "hat_from_hinges", "neuron_target", "predict_kinks",
-           "relu", "relu_identity", "relu_predictions"]
+__all__ = ["HAT_HINGES", "KINK_HINGES", "PREDICTION_INPUTS", "PROPERTY_CLAIMS", "hat_from_hinges", "neuron_target",
+           "predict_kinks", "relu", "relu_identity", "relu_predictions", "relu_properties"]
 
 #: The inputs of the "predict before you run" exercise, in order.
 PREDICTION_INPUTS = (3.0, -1.0, 0.0, -0.25, 1.5, -100.0, 0.001)
@@ -601,3 +601,87 @@ def predict_kinks(kinks, slopes, *, quiet: bool = False):
         return report(name, False, lines, quiet=quiet)
     except Exception as exc:  # never raise into the notebook
         return report(name, False, [f"could not check your prediction ({type(exc).__name__}: {exc})."], quiet=quiet)
+
+
+# ----------------------------------------------------------------------------
+# Which properties hold exactly?
+# ----------------------------------------------------------------------------
+#: The claims of the properties exercise, labelled (a)-(f), with the right verdict and why.
+PROPERTY_CLAIMS = (
+    ("relu(3x) = 3·relu(x)", True,
+     "positive homogeneity: scaling by a number a >= 0 passes through max(0, ·), max(0, 3x) = 3·max(0, x)."),
+    ("relu(-x) = -relu(x)", False,
+     "try x = 2: relu(-2) = 0 but -relu(2) = -2. relu is never negative and -relu(x) is never positive, "
+     "so they agree only at x = 0."),
+    ("relu(x + y) = relu(x) + relu(y)", False,
+     "try x = 1, y = -1: relu(0) = 0 but relu(1) + relu(-1) = 1. ReLU is not additive, not linear; "
+     "that is why stacking layers with it in between does not collapse."),
+    ("relu(relu(x)) = relu(x)", True,
+     "relu(x) is never negative, and relu leaves a number >= 0 unchanged (idempotence)."),
+    ("relu(x)·relu(-x) = 0", True,
+     "for every x one of x and -x is <= 0, so one of the two factors is exactly 0."),
+    ("relu(x) - relu(-x) = x", True,
+     "for x > 0 it is x - 0, for x < 0 it is 0 - (-x) = x, and at 0 it is 0."),
+)
+
+
+def _read_verdicts(holds):
+    """``(list of bool, None)`` or ``(None, complaint lines)`` for the learner's verdicts."""
+    n = len(PROPERTY_CLAIMS)
+    example = f"hint: write holds = [True, False, ...], one True or False per claim, {n} in all, in the order (a)-(f)."
+    letters = "abcdef"[:n]
+    if isinstance(holds, dict):
+        keys = {str(k).strip("() ").lower(): v for k, v in holds.items()}
+        if set(keys) != set(letters):
+            return None, [f"a dict needs exactly the keys {', '.join(letters)}; got {fmt(list(holds))}.", example]
+        holds = [keys[k] for k in letters]
+    if isinstance(holds, (str, bytes)) or callable(holds) or not hasattr(holds, "__len__"):
+        return None, [f"expected a list of {n} True/False verdicts, got {fmt(holds)}.", example]
+    holds = list(np.asarray(holds, dtype=object).ravel()) if isinstance(holds, np.ndarray) else list(holds)
+    if len(holds) != n:
+        return None, [f"expected {n} verdicts, one per claim (a)-(f), got {len(holds)}.", example]
+    for i, v in enumerate(holds):
+        if not isinstance(v, (bool, np.bool_)):
+            word = " (text, in quotes)" if isinstance(v, str) else ""
+            return None, [f"the verdict for ({letters[i]}) is {fmt(v)}{word}; write True or False.", example]
+    return [bool(v) for v in holds], None
+
+
+def relu_properties(holds, *, quiet: bool = False):
+    """Check the learner's verdicts on which identities hold for every real ``x`` (and ``y``).
+
+    Parameters
+    ----------
+    holds : list of bool, or dict
+        One verdict per claim of :data:`PROPERTY_CLAIMS`, in order (a)-(f); a dict
+        keyed by the letters is accepted too.
+    quiet : bool
+        Do not print the report.
+
+    Returns
+    -------
+    Result
+    """
+    name = "relu_properties"
+    try:
+        if holds is None or holds is Ellipsis:
+            return report(name, False, ["Write your verdicts, then run the cell again."], todo=True, quiet=quiet)
+        verdicts, trouble = _read_verdicts(holds)
+        if trouble:
+            return report(name, False, trouble, quiet=quiet)
+        wrong = [i for i, (v, (_, truth, _)) in enumerate(zip(verdicts, PROPERTY_CLAIMS, strict=True)) if v != truth]
+        n = len(PROPERTY_CLAIMS)
+        if not wrong:
+            return report(name, True, [f"all {n} verdicts are right.",
+                                       "The two that fail are the ones that ask ReLU to be linear: it commutes with "
+                                       "scaling by a >= 0, not with a sign flip and not with addition."],
+                          quiet=quiet)
+        i = wrong[0]
+        claim, truth, why = PROPERTY_CLAIMS[i]
+        said = "holds" if verdicts[i] else "fails"
+        actual = "holds for every input" if truth else "fails for some inputs"
+        return report(name, False, [
+            f"{n - len(wrong)} of {n} verdicts are right. ({'abcdef'[i]}) {claim}: you said it {said}, "
+            f"but it {actual}.", f"hint: {why}"], quiet=quiet)
+    except Exception as exc:  # never raise into the notebook
+        return report(name, False, [f"could not check your verdicts ({type(exc).__name__}: {exc})."], quiet=quiet)
