@@ -23,7 +23,7 @@ def leaky_where(x, alpha=0.01):
 
 
 def leaky_mask(x, alpha=0.01):
-    x = np.array(x, copy=True)
+    x = np.array(x, dtype=np.result_type(x, 1.0))  # a copy; float32 stays, integers become float64
     x[x <= 0] *= alpha
     return x
 
@@ -167,7 +167,7 @@ def elu_where(x, alpha=1.0):
 
 
 def elu_mask(x, alpha=1.0):
-    x = np.array(x, copy=True)
+    x = np.array(x, dtype=np.result_type(x, 1.0))  # a copy; float32 stays, integers become float64
     neg = x <= 0
     x[neg] = alpha * (np.exp(x[neg]) - 1)  # exp only of the negative entries: no overflow
     return x
@@ -412,3 +412,72 @@ def test_selu_fixed_point_accepts(mean, variance):
 def test_selu_fixed_point_rejects(mean, variance, phrase):
     result = cv.selu_fixed_point(mean, variance, quiet=True)
     assert result.passed is False and phrase in result.message, result.message
+
+
+# ----------------------------------------------------------------------------
+# Near misses found in review: integer input, NaN/inf, far-away Maxout pieces
+# ----------------------------------------------------------------------------
+def _keep_dtype(f):
+    """Wrap a correct function in the tempting ``.astype(x.dtype)``, which truncates integer input."""
+    def g(x, *args):
+        return np.asarray(f(x, *args)).astype(np.asarray(x).dtype)
+    return g
+
+
+@pytest.mark.parametrize(("checker", "fn"), [
+    (checks.leaky_relu, _keep_dtype(leaky_where)),
+    (checks.elu, _keep_dtype(lambda x, alpha=1.0: np.where(np.asarray(x) > 0, x,
+                                                            alpha * np.expm1(np.minimum(x, 0))))),
+    (checks.silu, _keep_dtype(lambda x: np.asarray(x) * special.expit(x))),
+])
+def test_integer_input_truncated_by_astype_fails_with_the_dtype_hint(checker, fn):
+    result = run(checker, fn)
+    assert result.passed is False
+    assert "integer array" in result.message and "truncated to integers" in result.message
+
+
+def test_leaky_relu_that_turns_nan_into_zero_fails():
+    result = run(checks.leaky_relu, lambda x, alpha=0.01: np.nan_to_num(leaky_where(x, alpha)))
+    assert result.passed is False
+    assert "NaN input must give NaN" in result.message
+
+
+def test_elu_that_turns_nan_into_zero_fails():
+    def elu_nan0(x, alpha=1.0):
+        x = np.nan_to_num(np.asarray(x, dtype=float), nan=0.0, posinf=np.inf, neginf=-np.inf)
+        return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))
+    result = run(checks.elu, elu_nan0)
+    assert result.passed is False
+    assert "NaN" in result.message
+
+
+@pytest.mark.parametrize(("pieces", "target"), [
+    ([(1.0, 0.0), (0.0, 0.0), (-1.0, -10.0)], "relu"),        # wins for x < -10
+    ([(1.0, 0.0), (0.01, 0.0), (1.5, -100.0)], "leaky_relu"),  # wins for x > 200
+])
+def test_maxout_piece_that_wins_far_from_zero_fails(pieces, target):
+    result = checks.maxout_pieces(pieces, target, quiet=True)
+    assert result.passed is False
+    assert "on [-5, 5], but at x =" in result.message
+
+
+def test_maxout_huge_slope_fails_without_a_warning():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = checks.maxout_pieces([(1e308, 0.0), (0.0, 0.0)], "relu", quiet=True)
+    assert result.passed is False and "could not check" not in result.message
+
+
+def test_maxout_redundant_piece_that_never_wins_passes():
+    assert checks.maxout_pieces([(1.0, 0.0), (0.0, 0.0), (0.5, -100.0)], "relu", quiet=True).passed
+
+
+def test_mask_style_that_keeps_integer_dtype_fails_with_a_hint():
+    def leaky_mask_int(x, alpha=0.01):
+        x = np.array(x, copy=True)
+        x[x <= 0] *= alpha  # raises for an integer array (float into int)
+        return x
+    result = run(checks.leaky_relu, leaky_mask_int)
+    assert result.passed is False
+    assert "integer array" in result.message and "result_type" in result.message

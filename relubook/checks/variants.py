@@ -63,6 +63,34 @@ def _with_alphas(extra_hint: str = "") -> list[Case]:
     return cases
 
 
+_INT_X = np.array([-3, -1, 0, 2, 5])
+_SPECIAL_X = np.array([np.nan, -np.inf, np.inf, -2.0, 0.5])
+
+
+def _int_case(alpha: float | None, what: str) -> Case:
+    """An integer array (with ``alpha`` unless None): ``.astype(x.dtype)`` would truncate the negative side."""
+    args = (_INT_X.copy(),) if alpha is None else (_INT_X.copy(), alpha)
+    return Case(args, "an integer array" + ("" if alpha is None else f" with alpha = {alpha:g}"),
+                f"for integer x the result is not an integer ({what}): return float64 then, not x.dtype "
+                "(a copy that keeps float32 and turns integers into float64: "
+                "np.array(x, dtype=np.result_type(x, 1.0))).")
+
+
+def _special_case(hint: str) -> Case:
+    """NaN and ±inf: NaN must stay NaN (not become 0), +inf stays +inf."""
+    return Case((_SPECIAL_X.copy(),), "NaN, -inf and +inf among ordinary numbers", hint)
+
+
+def _int_truncated(args, got) -> str | None:
+    """The hint for an integer input answered in an integer dtype (the ``.astype(x.dtype)`` mistake)."""
+    x_in = np.asarray(args[0])
+    if x_in.dtype.kind in "iub" and isinstance(got, np.ndarray) and got.dtype.kind in "iub":
+        return (f"the input is an integer array and your output is {got.dtype} too, so the values were "
+                "truncated to integers (for example by .astype(x.dtype)). Keep the dtype only for floating "
+                "x; for integer x return float64 (np.result_type(x, 1.0) is that dtype).")
+    return None
+
+
 def _same(got, ref) -> bool:
     try:
         g = np.asarray(got, dtype=float)
@@ -151,6 +179,13 @@ _MAX_FORM_HINT = ("max(alpha * x, x) equals leaky ReLU only when alpha <= 1: for
 def _diagnose_leaky(args, expected, got) -> str | None:
     x = np.asarray(args[0], dtype=float)
     alpha = _alpha_of(args, 0.01)
+    truncated = _int_truncated(args, got)
+    if truncated:
+        return truncated
+    if np.isnan(x).any() and isinstance(got, np.ndarray) and got.shape == x.shape and not np.isnan(
+            np.asarray(got, dtype=float)[np.isnan(x)]).all():
+        return ("a NaN input must give NaN (the value is unknown); np.where(x > 0, x, alpha * x) keeps it, "
+                "np.nan_to_num or a mask that sets it to 0 does not.")
     if _same(got, np.maximum(alpha * x, x)):
         return _MAX_FORM_HINT
     if alpha != 0.01 and _same(got, np.where(x > 0, x, 0.01 * x)):
@@ -180,12 +215,14 @@ def leaky_relu(fn, *, quiet: bool = False):
     with a note.
     """
     notes = _DtypeNotes(_LEAKY_KEEP)
+    cases = _with_alphas() + [_int_case(0.2, "alpha * x = -0.6 at x = -3"),
+                              _special_case("NaN stays NaN and ±inf stays ±inf: np.where(x > 0, x, alpha * x).")]
     result = check_function(
-        "leaky_relu", fn, activations.leaky_relu, _with_alphas(), arg_names=("x", "alpha"),
+        "leaky_relu", fn, activations.leaky_relu, cases, arg_names=("x", "alpha"),
         compare=notes.compare(), diagnose=_diagnose_leaky, require_dtype=False,
         hint="leaky ReLU keeps x where x > 0 and gives alpha * x elsewhere: "
              "np.where(x > 0, x, alpha * x). Give alpha a default: def leaky_relu(x, alpha=0.01).",
-        summary="Slopes tested: 0.01 (default), 0.2, 0.5 and 2.", quiet=True,
+        summary="Slopes tested: 0.01 (default), 0.2, 0.5 and 2; integer input, NaN and ±inf too.", quiet=True,
     )
     return notes.finish(result, quiet=quiet)
 
@@ -273,6 +310,9 @@ def _diagnose_elu(args, expected, got) -> str | None:
     x = np.asarray(args[0], dtype=float)
     alpha = _alpha_of(args, 1.0)
     neg = np.minimum(x, 0)
+    truncated = _int_truncated(args, got)
+    if truncated:
+        return truncated
     with np.errstate(all="ignore"):
         if alpha != 1.0 and _same(got, np.where(x > 0, x, np.expm1(neg))):
             return "your function ignores alpha: the negative side is alpha * (exp(x) - 1)."
@@ -299,6 +339,9 @@ def _elu_cases() -> list[Case]:
         Case((np.array([-3.0, -1.0, -0.1, 0.0, 2.0]), 0.5), "alpha = 0.5 (not the default)"),
         Case((np.array([-1e4, -3.0, 0.0, 1e4]), 2.0), "alpha = 2 with large inputs", _OVERFLOW_HINT),
         Case(((rng.standard_normal((4, 3)) * 4).astype(np.float32), 1.5), "a float32 array with alpha = 1.5"),
+        _int_case(None, "exp(-3) - 1 = -0.95 at x = -3"),
+        _special_case("NaN stays NaN, -inf gives -alpha and +inf stays +inf: "
+                      "np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))."),
     ]
     return cases
 
@@ -318,7 +361,7 @@ def elu(fn, *, quiet: bool = False):
         compare=notes.compare(), require_dtype=False,
         hint="ELU is x where x > 0 and alpha * (exp(x) - 1) elsewhere: "
              "np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))).",
-        summary="Including x = ±1e4 without an overflow warning.", quiet=True,
+        summary="Including x = ±1e4 without an overflow warning, integer input, NaN and ±inf.", quiet=True,
     )
     return notes.finish(result, quiet=quiet)
 
@@ -331,6 +374,9 @@ _SILU_HINT = ("the textbook sigmoid np.exp(x) / (1 + np.exp(x)) is inf / inf = n
 
 def _diagnose_silu(args, expected, got) -> str | None:
     x = np.asarray(args[0], dtype=float)
+    truncated = _int_truncated(args, got)
+    if truncated:
+        return truncated
     with np.errstate(all="ignore"):
         s = 0.5 * (1 + np.tanh(0.5 * x))
         if _same(got, s):
@@ -361,6 +407,9 @@ def silu(fn, *, quiet: bool = False):
     cases += [
         Case((np.array([-1e4, -1000.0, -710.0, -50.0]),), "large negative inputs", _SILU_HINT),
         Case((np.array([50.0, 710.0, 1000.0, 1e4]),), "large positive inputs", _SILU_HINT),
+        _int_case(None, "SiLU(-1) = -0.269"),
+        Case((np.array([np.nan, np.inf, -2.0, 0.5]),), "NaN and +inf among ordinary numbers",
+             "NaN stays NaN and +inf stays +inf: x * scipy.special.expit(x)."),
     ]
     notes = _DtypeNotes(_SILU_KEEP)
     result = check_function(
@@ -503,14 +552,17 @@ _MAXOUT_TARGETS = {
     "relu": ("ReLU", lambda x: np.maximum(0.0, x)),
     "leaky_relu": ("Leaky ReLU with alpha = 0.01", lambda x: np.where(x > 0, x, 0.01 * x)),
 }
-_MAXOUT_GRID = np.linspace(-5.0, 5.0, 1001)
+#: [-5, 5] finely, then far out on both sides: an extra piece such as (-1, -10) is invisible on
+#: [-5, 5] but takes over for x < -10.
+_MAXOUT_GRID = np.concatenate([-np.logspace(8, 0.7, 30), np.linspace(-5.0, 5.0, 1001), np.logspace(0.7, 8, 30)])
 
 
 def maxout_unit(pieces, x) -> np.ndarray:
     """A one-input Maxout unit: ``max_k (w_k * x + b_k)`` over the ``(w_k, b_k)`` in ``pieces``."""
     ws = np.array([float(w) for w, _ in pieces])[:, None]
     bs = np.array([float(b) for _, b in pieces])[:, None]
-    return np.max(ws * np.asarray(x, dtype=float)[None, :] + bs, axis=0)
+    with np.errstate(over="ignore", invalid="ignore"):  # huge slopes give inf, which simply fails the check
+        return np.max(ws * np.asarray(x, dtype=float)[None, :] + bs, axis=0)
 
 
 def _read_pieces(pieces) -> list[tuple[float, float]] | str:
@@ -546,8 +598,9 @@ def maxout_pieces(pieces, target: str = "relu", *, quiet: bool = False):
     target : {"relu", "leaky_relu"}
         The function to represent (Leaky ReLU with ``alpha = 0.01``).
 
-    The unit is compared with the target on 1001 points of [-5, 5]; it must
-    match to 1e-12, so a slope of 0.011 instead of 0.01 fails.
+    The unit is compared with the target on 1001 points of [-5, 5] and on
+    points out to ±1e8 (an extra piece can win far from 0); it must match to
+    1e-12 (relative beyond |x| = 1), so a slope of 0.011 instead of 0.01 fails.
     """
     name = f"maxout_pieces ({target})"
     try:
@@ -563,13 +616,26 @@ def maxout_pieces(pieces, target: str = "relu", *, quiet: bool = False):
         label, f = _MAXOUT_TARGETS[target]
         got = maxout_unit(read, _MAXOUT_GRID)
         want = f(_MAXOUT_GRID)
-        bad = np.abs(got - want) > 1e-12
+        with np.errstate(invalid="ignore"):
+            bad = ~(np.abs(got - want) <= 1e-12 * np.maximum(1.0, np.abs(_MAXOUT_GRID)))
         if not bad.any():
-            return report(name, True, [f"max over {fmt(read)} equals {label} on [-5, 5].",
+            return report(name, True, [f"max over {fmt(read)} equals {label} (checked on [-5, 5] and out to ±1e8).",
                                        "Each piece is one straight line of the function; the max picks the "
                                        "upper one, which is why only convex piecewise-linear functions "
                                        "can be built this way."], quiet=quiet)
-        i = int(np.argmax(bad))
+        # the first wrong point inside [-5, 5] if there is one, else the one nearest to it
+        inside = bad & (np.abs(_MAXOUT_GRID) <= 5.0)
+        if not inside.any():
+            far = np.flatnonzero(bad)
+            i = int(far[np.argmin(np.abs(_MAXOUT_GRID[far]))])
+            x = _MAXOUT_GRID[i]
+            return report(name, False, [
+                f"your unit equals {label} on [-5, 5], but at x = {x:.4g} it gives {got[i]:.6g} where "
+                f"{label} gives {want[i]:.6g}.",
+                "hint: a piece that is below the others near 0 can still win far away; for the target, no "
+                "line may be steeper than slope 1 on the right or flatter than the left slope on the left."],
+                quiet=quiet)
+        i = int(np.argmax(inside))
         x = _MAXOUT_GRID[i]
         lines = [f"at x = {x:g} your unit gives {got[i]:.6g}, {label} gives {want[i]:.6g}."]
         slopes = sorted(w for w, _ in read)
