@@ -63,7 +63,7 @@ _ACTIVATION_STYLE: dict[str, tuple[str, object]] = {
     "celu": ("green", ":"),
     "gelu": ("vermillion", "--"),
     "silu": ("purple", "--"),
-    "mish": ("purple", ":"),
+    "mish": ("sky", ":"),  # not purple: SiLU has it, and the two are drawn side by side
     "softplus": ("sky", "--"),
     "relu6": ("blue", ":"),
     "squared_relu": ("black", "-."),
