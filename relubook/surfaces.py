@@ -38,7 +38,13 @@ __all__ = [
     "plot_surface",
     "plot_units_and_sum",
     "region_planes",
+    "region_polygons",
 ]
+
+#: The 3-D panels' camera (elevation, azimuth) in degrees, chosen so that every facet of the example
+#: network (each unit's tilted half and each region of the sum) faces the viewer: at the old (28, -125)
+#: two units' planes were seen edge-on, as a line.
+_VIEW = (40, 160)
 
 #: Region colours: the Okabe–Ito palette without black (7 colours: 3 lines make at most 7 regions).
 REGION_COLORS = [plotting.OKABE_ITO[c] for c in ("sky", "orange", "green", "yellow", "blue", "vermillion",
@@ -202,53 +208,111 @@ def plot_region_map(ax, net: TwoInputNet, lim: float = 2.0, resolution: int = 40
     return len(patterns)
 
 
-def plot_surface(ax3d, net: TwoInputNet, lim: float = 2.0, resolution: int = 81) -> None:
-    """The output ``y(x1, x2)`` as a 3-D surface, each facet coloured by its region."""
-    xs = np.linspace(-lim, lim, resolution)
-    xx, yy = np.meshgrid(xs, xs)
-    # colour each facet by the region of its centre
-    cx, cy = (xx[:-1, :-1] + xx[1:, 1:]) / 2, (yy[:-1, :-1] + yy[1:, 1:]) / 2
-    index, _ = _region_index(net, cx, cy)
-    colors = np.array(REGION_COLORS, dtype=object)[index % len(REGION_COLORS)]
-    ax3d.plot_surface(xx, yy, net(xx, yy), facecolors=colors, linewidth=0, antialiased=False, shade=True,
-                      rstride=1, cstride=1)
+def plot_surface(ax3d, net: TwoInputNet, lim: float = 2.0) -> None:
+    """The output ``y(x1, x2)`` as a 3-D surface: one exact flat facet per region, in the region map's colours."""
+    regions = region_polygons(net, lim)
+    colors = [REGION_COLORS[k % len(REGION_COLORS)] for k in range(len(regions))]
+    _draw_facets(ax3d, [(v, net(v[:, 0], v[:, 1]), c) for (_, v), c in zip(regions, colors, strict=True)], lim)
     ax3d.set_xlabel("$x_1$")
     ax3d.set_ylabel("$x_2$")
     ax3d.set_zlabel("$y$")
-    ax3d.view_init(elev=28, azim=-125)
+    ax3d.view_init(*_VIEW)
 
 
-def plot_units_and_sum(net: TwoInputNet = EXAMPLE_NET, lim: float = 2.0, resolution: int = 35) -> Figure:
+def plot_units_and_sum(net: TwoInputNet = EXAMPLE_NET, lim: float = 2.0) -> Figure:
     """One 3-D panel per weighted unit ``a_j relu(w_j . x + b_j)`` (a plane folded along its line), then their sum.
 
     In a unit's panel the half-plane where it is off (flat at 0) is grey and the half
-    where it is on is blue; the last panel is the network's output, coloured by region.
+    where it is on is blue, both drawn as exact polygons, so the fold is a straight
+    edge; the last panel is the network's output, one facet per region.
     """
     import matplotlib.pyplot as plt
 
-    xs = np.linspace(-lim, lim, resolution)
-    xx, yy = np.meshgrid(xs, xs)
-    z = net.pre_activations(xx, yy)
-    cx, cy = (xx[:-1, :-1] + xx[1:, 1:]) / 2, (yy[:-1, :-1] + yy[1:, 1:]) / 2
-    on = active_units(net, cx, cy)
+    if not np.isfinite(lim) or lim <= 0:
+        raise ValueError(f"lim must be a positive number, got {lim!r}")
+    square = np.array([[-lim, -lim], [lim, -lim], [lim, lim], [-lim, lim]], dtype=float)
     fig = plt.figure(figsize=(2.6 * (net.units + 1), 2.9))
     for j in range(net.units):
         ax3d = fig.add_subplot(1, net.units + 1, j + 1, projection="3d")
-        colors = np.where(on[..., j], plotting.RELU_COLOR, "0.75")
-        ax3d.plot_surface(xx, yy, net.a[j] * np.maximum(0.0, z[..., j]), facecolors=colors, linewidth=0,
-                          antialiased=False, shade=True)
+        facets = []
+        for side, color in ((1.0, plotting.RELU_COLOR), (-1.0, "0.75")):
+            half = _clip(square, net.W[j], float(net.b[j]), side)
+            if len(half) >= 3:
+                z = net.W[j, 0] * half[:, 0] + net.W[j, 1] * half[:, 1] + net.b[j]
+                facets.append((half, net.a[j] * np.maximum(0.0, z), color))
+        _draw_facets(ax3d, facets, lim)
         ax3d.set_title(f"unit {j + 1}: {net.a[j]:g} · relu($z_{j + 1}$)", fontsize=9)
         _style_3d(ax3d)
     ax3d = fig.add_subplot(1, net.units + 1, net.units + 1, projection="3d")
-    plot_surface(ax3d, net, lim, resolution)
+    plot_surface(ax3d, net, lim)
     ax3d.set_title(f"sum + {net.c:g} = network output", fontsize=9)
     _style_3d(ax3d)
     return fig
 
 
 def _style_3d(ax3d) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    for axis in (ax3d.xaxis, ax3d.yaxis, ax3d.zaxis):
+        axis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10]))
     ax3d.set_xlabel("$x_1$", labelpad=-8)
     ax3d.set_ylabel("$x_2$", labelpad=-8)
     ax3d.set_zlabel("")
     ax3d.tick_params(labelsize=7, pad=-3)
-    ax3d.view_init(elev=28, azim=-125)
+    ax3d.view_init(*_VIEW)
+
+
+def _clip(polygon: np.ndarray, w: np.ndarray, b: float, side: float) -> np.ndarray:
+    """The part of a convex ``polygon`` (rows of vertices) where ``side * (w . p + b) >= 0`` (Sutherland–Hodgman)."""
+    out = []
+    for k in range(len(polygon)):
+        p, q = polygon[k], polygon[(k + 1) % len(polygon)]
+        fp, fq = side * (w[0] * p[0] + w[1] * p[1] + b), side * (w[0] * q[0] + w[1] * q[1] + b)
+        if fp >= 0:
+            out.append(p)
+        if fp * fq < 0:
+            out.append(p + (q - p) * fp / (fp - fq))
+    return np.array(out).reshape(-1, 2)
+
+
+def _area(polygon: np.ndarray) -> float:
+    x, y = polygon[:, 0], polygon[:, 1]
+    return 0.5 * abs(float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))))
+
+
+def region_polygons(net: TwoInputNet, lim: float = 2.0) -> list[tuple[tuple[bool, ...], np.ndarray]]:
+    """The linear regions inside the square ``[-lim, lim]^2`` as exact convex polygons.
+
+    Each region is the square cut by one half-plane per unit (on or off), so its corners
+    are computed exactly, not sampled on a grid. Returns ``(pattern, vertices)`` pairs,
+    patterns in the order of :func:`_region_index` (all-off first), empty regions dropped.
+    """
+    if not np.isfinite(lim) or lim <= 0:
+        raise ValueError(f"lim must be a positive number, got {lim!r}")
+    square = np.array([[-lim, -lim], [lim, -lim], [lim, lim], [-lim, lim]], dtype=float)
+    found = []
+    for code in range(2 ** net.units):
+        pattern = tuple(bool(code >> j & 1) for j in range(net.units))
+        polygon = square
+        for j, on in enumerate(pattern):
+            polygon = _clip(polygon, net.W[j], float(net.b[j]), 1.0 if on else -1.0)
+            if len(polygon) < 3:
+                break
+        if len(polygon) >= 3 and _area(polygon) > 1e-12 * lim * lim:
+            found.append((pattern, polygon))
+    return found
+
+
+def _draw_facets(ax3d, facets, lim: float) -> None:
+    """Draw ``(vertices_2d, heights, colour)`` facets as exact flat polygons and fit the axes to them."""
+    from mpl_toolkits.mplot3d.art3d import Poly3DCollection
+
+    verts = [np.column_stack([v, h]) for v, h, _ in facets]
+    ax3d.add_collection3d(Poly3DCollection(verts, facecolors=[c for _, _, c in facets], edgecolors="0.2",
+                                           linewidths=0.6, shade=True))
+    heights = np.concatenate([h for _, h, _ in facets])
+    low, high = float(heights.min()), float(heights.max())
+    pad = 0.05 * max(high - low, 1e-9)
+    ax3d.set_xlim(-lim, lim)
+    ax3d.set_ylim(-lim, lim)
+    ax3d.set_zlim(low - pad, high + pad)

@@ -56,9 +56,36 @@ def test_pattern_label():
 
 
 def test_units_figure_has_one_panel_per_unit_and_the_sum():
-    fig = surfaces.plot_units_and_sum(NET, resolution=11)
+    fig = surfaces.plot_units_and_sum(NET)
     assert len(fig.axes) == NET.units + 1
     assert "network output" in fig.axes[-1].get_title()
+    fig.canvas.draw()  # 3-D collections project their polygons at draw time
+    # the sum is drawn as one exact facet per region, each unit as its two halves
+    assert len(fig.axes[-1].collections[0].get_paths()) == len(surfaces.region_polygons(NET))
+    assert all(len(ax.collections[0].get_paths()) == 2 for ax in fig.axes[:-1])
+
+
+def test_region_polygons_are_exact_and_tile_the_square():
+    regions = surfaces.region_polygons(NET)
+    assert sorted(p for p, _ in regions) == sorted(surfaces.region_planes(NET, *np.meshgrid(
+        np.linspace(-2, 2, 201), np.linspace(-2, 2, 201))))
+    assert sum(surfaces._area(v) for _, v in regions) == pytest.approx(16.0, rel=1e-12)
+    for pattern, vertices in regions:  # every corner lies in its region (on the closed side of each line)
+        z = NET.pre_activations(vertices[:, 0], vertices[:, 1])
+        signs = np.where(np.array(pattern), 1.0, -1.0)
+        assert np.all(z * signs >= -1e-12)
+
+
+def test_every_facet_faces_the_camera():
+    """At the panels' view every plane is seen from above and not edge-on (the old view showed two units as lines)."""
+    elev, azim = np.radians(surfaces._VIEW)
+    view = np.array([np.cos(elev) * np.cos(azim), np.cos(elev) * np.sin(azim), np.sin(elev)])
+    xx, yy = np.meshgrid(np.linspace(-2, 2, 201), np.linspace(-2, 2, 201))
+    slopes = [surfaces.EXAMPLE_NET.a[j] * surfaces.EXAMPLE_NET.W[j] for j in range(surfaces.EXAMPLE_NET.units)]
+    slopes += [g for g, _ in surfaces.region_planes(surfaces.EXAMPLE_NET, xx, yy).values()]
+    for g in slopes:
+        normal = np.array([-g[0], -g[1], 1.0]) / np.hypot(np.hypot(g[0], g[1]), 1.0)
+        assert normal @ view > 0.5
 
 
 def test_bad_networks_and_grids_raise():
@@ -72,3 +99,5 @@ def test_bad_networks_and_grids_raise():
         surfaces.output_grid(NET, lim=-1.0)
     with pytest.raises(ValueError):
         surfaces.output_grid(NET, resolution=1)
+    with pytest.raises(ValueError):
+        surfaces.region_polygons(NET, lim=0.0)
