@@ -225,3 +225,60 @@ def test_spiral_survives_garbage():
 def test_checkers_are_exported():
     for name in ("xor_weights", "count_regions", "cnn_activation_swap", "playground_spiral"):
         assert callable(getattr(checks, name))
+
+
+# ---------------------------------------------------------------------------- review R4: holes found by wrong answers
+class _BrokenArray:
+    """An object whose conversion to an array raises, as a half-written class might."""
+
+    def __array__(self, *args, **kwargs):
+        raise RuntimeError("broken __array__")
+
+
+def test_xor_rejects_complex_and_unconvertible_weights_with_a_hint():
+    complex_w1 = np.ones((2, 2)) * (1 + 0j)
+    result = checks.xor_weights(complex_w1, [0, -1], [1, -2], 0, quiet=True)
+    assert result.passed is False and "complex" in result.message and "hint" in result.message
+    result = checks.xor_weights(_BrokenArray(), [0, -1], [1, -2], 0, quiet=True)
+    assert result.passed is False and "must hold numbers" in result.message and "hint" in result.message
+    assert "checker itself failed" not in result.message
+    result = checks.xor_weights([[1, np.nan], [1, 1]], [0, -1], [1, -2], 0, quiet=True)
+    assert result.passed is False and "non-finite" in result.message and "hint" in result.message
+
+
+def test_count_handles_an_int_too_large_for_a_float():
+    result = checks.count_regions(10**400, quiet=True)
+    assert result.passed is False and "checker itself failed" not in result.message
+    assert "hint" in result.message
+
+
+def test_swap_rejects_a_nan_or_infinite_change(tanh_run):
+    """A NaN change used to pass: abs(nan - expected) > tol is False."""
+    acc = tanh_run["test"]
+    for bad in (float("nan"), np.float32("nan"), float("inf")):
+        result = checks.cnn_activation_swap("tanh", acc, bad, quiet=True)
+        assert result.passed is False, bad
+        assert "change" in result.message and "hint" in result.message
+
+
+def test_swap_diagnoses_a_count_an_error_rate_and_nan(tanh_run):
+    acc = tanh_run["test"]
+    n_right = round(acc * 497)
+    cases = [((n_right,), "number of images"), ((1 - acc,), "error rate"), ((float("nan"),), "hint"),
+             ((np.float32(acc), np.float32(acc - tanh_run["relu"])), None)]
+    for args, phrase in cases:
+        result = checks.cnn_activation_swap("tanh", *args, quiet=True)
+        if phrase is None:
+            assert result.passed, result.message
+        else:
+            assert result.passed is False and phrase in result.message, (args, result.message)
+            assert "expected" in result.message or "retrained" in result.message
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "gelu", "elu"])
+def test_spiral_asks_for_relu_units(activation):
+    """tanh at 2 x 16 and the slider's 0.316 reaches 0.970: it must not pass an exercise about ReLU units."""
+    result = checks.playground_spiral({**GOOD, "activation": activation}, quiet=True)
+    assert result.passed is False
+    assert "expected a piecewise-linear ReLU unit" in result.message and "hint" in result.message
+    assert checks.playground_spiral({**GOOD, "activation": "leaky_relu"}, quiet=True).details is not None

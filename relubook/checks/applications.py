@@ -10,8 +10,8 @@
     the held-out accuracy of the chapter's CNN trained with another activation; the
     checker trains the same model again (seeded, about a second) and compares.
 ``playground_spiral(config)``
-    a playground configuration reaching 95 % accuracy on the spiral with at most 32
-    hidden units; the checker trains it (deterministic, full-batch).
+    a playground configuration of ReLU (or leaky ReLU) units reaching 95 % accuracy on the
+    spiral with at most 32 hidden units; the checker trains it (deterministic, full-batch).
 """
 
 from __future__ import annotations
@@ -48,16 +48,21 @@ GRID_POINTS = 201
 SPIRAL_MIN_ACCURACY = 0.95
 SPIRAL_MAX_UNITS = 32
 SPIRAL_KEYS = ("activation", "width", "depth", "lr", "steps")
+#: The activations the spiral exercise asks for: ReLU and its piecewise-linear leaky variant.
+SPIRAL_ACTIVATIONS = ("relu", "leaky_relu")
 
 
 def _as_number(value) -> float | None:
     """A real number from an int/float/NumPy scalar or 0-d array, else None."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, numbers.Real):
-        return float(value)
-    if isinstance(value, np.ndarray) and value.shape in ((), (1,)) and value.dtype.kind in "iuf":
-        return float(value.reshape(-1)[0])
+    try:
+        if isinstance(value, numbers.Real):
+            return float(value)
+        if isinstance(value, np.ndarray) and value.shape in ((), (1,)) and value.dtype.kind in "iuf":
+            return float(value.reshape(-1)[0])
+    except (OverflowError, TypeError, ValueError):  # an int beyond float range, a broken __float__
+        return float("inf") if isinstance(value, numbers.Integral) else None
     return None
 
 
@@ -99,9 +104,15 @@ def xor_weights(W1, b1, w2, b2, *, quiet: bool = False):
         arrays = {}
         for key, value in given.items():
             try:
+                if np.iscomplexobj(value):
+                    return report(name, False, [f"{key} holds complex numbers: {fmt(value)}.",
+                                                "hint: weights of a real network are real; drop the imaginary "
+                                                "part (for example 1.0, not 1+0j)."], quiet=quiet)
                 arr = np.asarray(value, dtype=np.float64)
-            except (TypeError, ValueError):
-                return report(name, False, [f"{key} must hold numbers, got {fmt(value)}."], quiet=quiet)
+            except Exception:  # noqa: BLE001 - any failure to convert is the learner's input, not ours
+                return report(name, False, [f"{key} must hold numbers, got {fmt(value)}.",
+                                            "hint: use a NumPy array or nested lists of floats, e.g. "
+                                            "np.array([[1.0, 1.0], [1.0, 1.0]])."], quiet=quiet)
             if key == "b2" and arr.shape == (1,):
                 arr = arr.reshape(())
             if arr.shape != shapes[key]:
@@ -110,7 +121,10 @@ def xor_weights(W1, b1, w2, b2, *, quiet: bool = False):
                     "hint: two inputs, two hidden units, one output: W1 is 2 x 2 (input x hidden), "
                     "b1 and w2 have two entries, b2 is one number."], quiet=quiet)
             if not np.all(np.isfinite(arr)):
-                return report(name, False, [f"{key} holds a non-finite value: {fmt(value)}."], quiet=quiet)
+                return report(name, False, [f"{key} holds a non-finite value: {fmt(value)}; expected finite "
+                                            "numbers.", "hint: hand-chosen weights are small numbers such as "
+                                            "1, 0 or -1; NaN or inf usually comes from a division."],
+                              quiet=quiet)
             arrays[key] = arr
         out = _xor_outputs(arrays["W1"], arrays["b1"], arrays["w2"], arrays["b2"])
         hidden = np.maximum(0.0, XOR_INPUTS @ arrays["W1"] + arrays["b1"])
@@ -290,11 +304,24 @@ def cnn_activation_swap(name, accuracy, change=None, *, seed: int = 0, epochs: i
             return report(label, False, [f"accuracy must be a number, got {fmt(accuracy)}.",
                                          "hint: model.accuracy(data.X_test, data.y_test) returns a float."],
                           quiet=quiet)
+        if not np.isfinite(acc):
+            return report(label, False, [f"expected a test accuracy in [0, 1], got {acc:g}.",
+                                         "hint: model.accuracy(data.X_test, data.y_test) is never NaN; NaN "
+                                         "usually comes from a mean over an empty array."], quiet=quiet)
+        n_images = _cnn_accuracies("relu", int(seed), int(epochs))[2]
+        if acc > 1 and acc == round(acc) and acc <= n_images and acc != 100:
+            return report(label, False, [f"expected a test accuracy in [0, 1], got {acc:g}: that looks like "
+                                         "a number of images.",
+                                         f"hint: divide the number right by the {n_images} test images, or use "
+                                         "model.accuracy(data.X_test, data.y_test)."], quiet=quiet)
         if 1 < acc <= 100:
-            return report(label, False, [f"accuracy = {acc:g} looks like a percentage.",
+            return report(label, False, [f"expected a test accuracy in [0, 1], got {acc:g}: that looks like "
+                                         "a percentage.",
                                          "hint: report a fraction in [0, 1] (0.95, not 95)."], quiet=quiet)
         if not 0 <= acc <= 1:
-            return report(label, False, [f"accuracy must lie in [0, 1], got {acc:g}."], quiet=quiet)
+            return report(label, False, [f"expected a test accuracy in [0, 1], got {acc:g}.",
+                                         "hint: model.accuracy(data.X_test, data.y_test) returns the fraction "
+                                         "of test images classified right."], quiet=quiet)
         train_acc, test_acc, n_test = _cnn_accuracies(name, int(seed), int(epochs))
         tol = 1.5 / n_test  # one image may flip on a different BLAS
         setting = f"activation={name!r}, seed={seed}, epochs={epochs}"
@@ -302,6 +329,8 @@ def cnn_activation_swap(name, accuracy, change=None, *, seed: int = 0, epochs: i
             relu_test = _cnn_accuracies("relu", int(seed), int(epochs))[1]
             if abs(acc - train_acc) <= tol:
                 tip = "that is the training accuracy; report model.accuracy(data.X_test, data.y_test)."
+            elif abs((1 - acc) - test_acc) <= tol:
+                tip = "that is the error rate (1 - accuracy); report the accuracy itself."
             elif abs(acc - relu_test) <= tol:
                 tip = (f"that is the ReLU model's accuracy: pass activation={name!r} to conv.train_cnn "
                        "when you train.")
@@ -325,9 +354,11 @@ def cnn_activation_swap(name, accuracy, change=None, *, seed: int = 0, epochs: i
             delta = _as_number(change)
             expected = test_acc - relu_test
             details["change"] = expected
-            if delta is None:
-                return report(label, False, [*lines, f"change must be a number, got {fmt(change)}."],
-                              quiet=quiet)
+            if delta is None or not np.isfinite(delta):
+                return report(label, False, [*lines, f"change: expected the number {expected:+.4f}, got "
+                                             f"{fmt(change)}.",
+                                             "hint: change = accuracy - relu_accuracy, two finite test "
+                                             "accuracies."], quiet=quiet, details=details)
             if abs(delta - expected) > 2 * tol:
                 if abs(delta + expected) <= 2 * tol and abs(expected) > 2 * tol:
                     tip = "the sign is flipped: change = accuracy - relu_accuracy."
@@ -362,7 +393,8 @@ def playground_spiral(config, *, quiet: bool = False):
     ----------
     config : dict
         ``{"activation": str, "width": int, "depth": int, "lr": float, "steps": int}``
-        as set in the playground. At most 32 hidden units (``width * depth``) and
+        as set in the playground. ``activation`` is one of :data:`SPIRAL_ACTIVATIONS`.
+        At most 32 hidden units (``width * depth``) and
         :data:`relubook.plane_classifier.MAX_STEPS` steps. ``lr`` is read as a position of
         the playground's slider (:func:`relubook.plane_classifier.snap_lr`): ``0.316`` and
         ``10**-0.5`` are the same setting.
@@ -400,6 +432,12 @@ def playground_spiral(config, *, quiet: bool = False):
         if not isinstance(act, str) or act not in activations.REGISTRY:
             return report(label, False, [f"activation must be a registry name such as 'relu', got {fmt(act)}."],
                           quiet=quiet)
+        if act not in SPIRAL_ACTIVATIONS:
+            return report(label, False, [f"activation: expected a piecewise-linear ReLU unit "
+                                         f"({' or '.join(map(repr, SPIRAL_ACTIVATIONS))}), got {act!r}.",
+                                         "hint: the exercise asks what ReLU units can do with 32 of them; "
+                                         "set the playground's activation to relu and tune the rate "
+                                         "for it."], quiet=quiet)
         ints = {}
         for key in ("width", "depth", "steps"):
             value = config[key]
