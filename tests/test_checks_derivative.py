@@ -32,6 +32,18 @@ def test_relu_grad_accepts_conventions(fn, at0):
     assert r.details["value_at_zero"] == at0
 
 
+def test_relu_grad_rejects_a_boolean_mask():
+    r = checks.relu_grad(lambda x: np.asarray(x) > 0, quiet=True)
+    assert r.passed is False
+    assert "boolean mask" in r.message and ".astype(x.dtype)" in r.message
+
+
+def test_relu_grad_dtype_note_names_the_dtype_returned():
+    r = checks.relu_grad(lambda x: (np.asarray(x) > 0).astype(int), quiet=True)
+    assert r.passed, r.message
+    assert "returns int64" in r.message and "float64 array" not in r.message
+
+
 @pytest.mark.parametrize(("fn", "phrase"), [
     (lambda x: np.maximum(0, x), "ReLU itself"),
     (lambda x: (np.asarray(x) < 0).astype(float), "other way round"),
@@ -94,12 +106,25 @@ def test_relu_layer_backward_in_place_hint_names_grad_out_not_x():
     (lambda x, g: (g * (x > 0)).ravel()[:1] if np.ndim(g) else g * (x > 0), "shape"),
     (_mutating, "changed grad_out in place"),
     (_mutating_x, "changed x in place"),
-    (lambda x, g: (g * (x > 0)).astype(np.float64) if np.ndim(g) else g * (x > 0), "float32"),
+    (lambda x, g: -g * (x > 0), "sign is flipped"),
 ])
 def test_relu_layer_backward_rejects(fn, phrase):
     r = checks.relu_layer_backward(fn, quiet=True)
     assert r.passed is False
     assert phrase in r.message, r.message
+
+
+@pytest.mark.parametrize("fn", [
+    lambda x, g: (g * (x > 0)).astype(np.float64) if np.ndim(g) else g * (x > 0),
+    lambda x, g: g * (np.asarray(x) > 0).astype(float),     # the chapter's worked example, mask = (x > 0).astype(float)
+])
+def test_relu_layer_backward_passes_float64_values_with_a_dtype_note(fn):
+    r = checks.relu_layer_backward(fn, quiet=True)
+    assert r.passed, r.message
+    assert "Note: for float32 input your function returns float64" in r.message
+    assert "grad_out * (x > 0) keeps" in r.message and r.details["keeps_dtype"] is False
+    clean = checks.relu_layer_backward(lambda x, g: g * (x > 0), quiet=True)
+    assert "Note" not in clean.message and clean.details["keeps_dtype"] is True
 
 
 def test_relu_layer_backward_rejects_out_of_range_at_zero():
@@ -135,6 +160,14 @@ def test_he_std_rejects(fn, phrase):
     r = checks.he_std(fn, quiet=True)
     assert r.passed is False
     assert phrase in r.message, r.message
+
+
+def test_he_std_float32_passes_near_miss_and_text_fail():
+    assert checks.he_std(lambda n: np.float32(np.sqrt(2 / n)), quiet=True).passed
+    near = checks.he_std(lambda n: 1.001 * np.sqrt(2 / n), quiet=True)
+    assert near.passed is False and "expected sqrt(2 / 64) = 0.1767767, got 0.1769535" in near.message
+    text = checks.he_std(lambda n: str(np.sqrt(2 / n)), quiet=True)
+    assert text.passed is False and "text" in text.message
 
 
 # ----------------------------------------------------------------------------
@@ -297,6 +330,20 @@ def test_backward_signal_factor_rejects_and_does_not_give_the_answer(value, phra
     assert r.passed is False
     assert phrase in r.message, r.message
     assert "0.7071" not in r.message
+
+
+def test_backward_signal_factor_tolerance_is_symmetric_and_takes_0d_arrays():
+    assert checks.backward_signal_factor(np.sqrt(np.array(0.5)), quiet=True).passed
+    assert checks.backward_signal_factor(np.array(0.7), quiet=True).passed
+    assert checks.backward_signal_factor(0.69, quiet=True).passed is False
+    assert checks.backward_signal_factor(0.72, quiet=True).passed is False
+
+
+def test_depth_answers_take_0d_arrays_and_singular_layer():
+    assert checks.vanishing_depth_prediction(np.array(11), quiet=True).passed
+    assert checks.sigmoid_vanishing_depth(np.array(11), quiet=True).passed
+    one = checks.vanishing_depth_prediction(1, quiet=True)
+    assert "1 layer." in one.message
 
 
 def test_vanishing_depth_prediction_exact_and_off_by_one():

@@ -104,3 +104,18 @@ def test_static_twins_one_panel_per_setting():
     visible = [ax for ax in fig.axes if ax.get_visible()]
     assert len(visible) == len(settings)
     assert all(len(ax.get_lines()) >= 1 for ax in visible)
+
+
+@pytest.mark.parametrize(("activation", "depth", "scale"), [("sigmoid", 50, 0.5), ("relu", 50, 2.0), ("tanh", 5, 1.0)])
+def test_gradient_flow_few_plain_text_decade_ticks(activation, depth, scale):
+    """A change of y limits re-lays out the figure: few labels, no mathtext, no minor ticks keep it fast."""
+    fig = dw.update_gradient_flow(activation, depth, scale)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    low, high = ax.get_ylim()
+    ticks = [t for t in ax.get_yticks() if low <= t <= high]
+    labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    assert 2 <= len(ticks) <= 6 and 1.0 in ticks
+    assert all(lab.startswith("10") and "$" not in lab for lab in labels), labels
+    assert len(ax.yaxis.get_minorticklocs()) == 0
+    plt.close(fig)

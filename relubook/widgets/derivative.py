@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 from .. import activations, plotting
 from ..propagation import (
@@ -138,6 +139,21 @@ def _decade_limits(values: np.ndarray) -> tuple[float, float]:
     return float(low), float(high)
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _decade_label(value: float, _pos: int | None = None) -> str:
+    """``10⁻¹⁵`` as plain text: laid out much faster than mathtext's ``$10^{-15}$``."""
+    return "10" + str(int(round(np.log10(value)))).translate(_SUPERSCRIPT)
+
+
+def _decade_ticks(low: float, high: float) -> list[float]:
+    """At most about six whole decades between ``low`` and ``high``, always including 1."""
+    lo, hi = int(round(np.log10(low))), int(round(np.log10(high)))
+    step = max(1, -(-(hi - lo) // 5))   # ceil: a 40-decade range gets a tick every 8 decades
+    return [10.0 ** e for e in range(0, lo - 1, -step)][::-1] + [10.0 ** e for e in range(step, hi + 1, step)]
+
+
 def update_gradient_flow(activation: str, depth: int, init_scale: float = 1.0, *,
                          ax: Axes | None = None) -> Figure:
     """Plot each layer's back-propagated gradient norm ``||dL/dz_l||`` relative to the last layer's (log scale)."""
@@ -148,7 +164,13 @@ def update_gradient_flow(activation: str, depth: int, init_scale: float = 1.0, *
     ax.semilogy(layers, rel, color=plotting.color_for(activation), linestyle=plotting.linestyle_for(activation),
                 marker="o", markersize=3, label=activations.get(activation).label)
     ax.axhline(1e-6, color="0.4", linewidth=0.8, linestyle=":")
-    ax.set_ylim(*_decade_limits(rel))  # whole decades: the layout changes only when the curve leaves them
+    low, high = _decade_limits(rel)
+    ax.set_ylim(low, high)  # whole decades: the layout changes only when the curve leaves them
+    # few tick labels in plain text and no minor ticks: a change of limits re-lays out the figure,
+    # and laying out dozens of mathtext labels was most of its cost
+    ax.yaxis.set_major_locator(FixedLocator(_decade_ticks(low, high)))
+    ax.yaxis.set_major_formatter(FuncFormatter(_decade_label))
+    ax.yaxis.set_minor_locator(NullLocator())
     ax.set_xlim(0.5, max(len(norms), FLOW_MAX_DEPTH) + 0.5)  # one x axis for every depth
     # label the line where the curve is not: on the right, unless a deep curve reaches the right edge
     right = len(norms) < 0.8 * FLOW_MAX_DEPTH
