@@ -88,6 +88,8 @@ def main(repo: str, out: str, notebooks: list[str], run: list[str]) -> None:
                            if "application/vnd.jupyter.widget-view+json" in o.get("data", {}))
         report["notebooks"][path] = {"error": error, "seconds": round(time.monotonic() - start, 1),
                                      "live_calls": lives, "widget_views": widget_views}
+        print(f"{path}: {report['notebooks'][path]['seconds']} s, {'ok' if error is None else 'FAILED'}",
+              file=sys.stderr, flush=True)
     Path(out).write_text(json.dumps(report, indent=1))
 
 
