@@ -199,8 +199,8 @@ def hat(x) -> np.ndarray:
 def kinks_and_slopes(hinges: Sequence[tuple[float, float]], *, left_slope: float = 0.0):
     """Where ``sum_j a_j * relu(x - t_j)`` bends, and its slope on each piece.
 
-    Hinges at the same place are merged and hinges whose weights cancel there are
-    dropped (no bend). The slope left of every hinge is ``left_slope``.
+    Hinges at the same place are merged and hinges whose weights cancel there (up to
+    rounding) are dropped (no bend). The slope left of every hinge is ``left_slope``.
 
     Returns
     -------
@@ -211,9 +211,11 @@ def kinks_and_slopes(hinges: Sequence[tuple[float, float]], *, left_slope: float
     """
     arr = _as_hinges(hinges)
     kinks, slopes = [], [float(left_slope)]
+    # weights that cancel up to rounding (0.1 + 0.2 - 0.3) make no bend
+    tiny = 1e-12 * max(1.0, float(np.abs(arr[:, 0]).max())) if len(arr) else 0.0
     for t in np.unique(arr[:, 1]) if len(arr) else []:
         change = float(arr[arr[:, 1] == t, 0].sum())
-        if change != 0.0:
+        if abs(change) > tiny:
             kinks.append(float(t))
             slopes.append(slopes[-1] + change)
     return kinks, slopes

@@ -215,6 +215,17 @@ def test_kinks_and_slopes():
     # hinges at one place merge; cancelling ones leave no kink
     assert hg.kinks_and_slopes([(1, 0), (1, 0), (1, 2), (-1, 2)]) == ([0.0], [0.0, 2.0])
     assert hg.kinks_and_slopes([], left_slope=3.0) == ([], [3.0])
+    # weights that cancel only up to rounding (0.1 + 0.2 - 0.3 is 5.6e-17) make no bend either
+    assert hg.kinks_and_slopes([(0.1, 1), (0.2, 1), (-0.3, 1), (1, 0)]) == ([0.0], [0.0, 1.0])
+
+
+def test_hat_from_decimal_weights_names_no_phantom_kink():
+    from relubook import checks
+
+    result = checks.hat_from_hinges([(1, -1), (-2, 0), (1, 1), (0.1, 2), (0.2, 2), (-0.3, 2)], quiet=True)
+    assert result.passed
+    wrong = checks.hat_from_hinges([(1, -1), (-1, 0), (1, 1), (0.1, 2), (0.2, 2), (-0.3, 2)], quiet=True)
+    assert "bends at" not in wrong.message and "by -2" in wrong.message  # no phantom kink at x = 2
 
 
 # ---------------------------------------------------------------- the notebooks' widget cells
