@@ -357,3 +357,26 @@ def test_vanishing_depth_prediction_exact_and_off_by_one():
     assert "whole number" in checks.vanishing_depth_prediction(10.5, quiet=True).message
     assert checks.vanishing_depth_prediction(None, quiet=True).passed is False
     assert checks.vanishing_depth_prediction("11", quiet=True).passed is False
+
+
+# ----------------------------------------------------------------------------
+# central_difference_prediction
+# ----------------------------------------------------------------------------
+def test_central_difference_prediction_accepts_exact_and_computed():
+    assert checks.central_difference_prediction(1.0, 0.6, quiet=True).passed
+    fd = [(max(0.01 + h, 0) - max(0.01 - h, 0)) / (2 * h) for h in (0.005, 0.05)]
+    assert fd[0] != 1.0                      # rounding: 0.9999999999999998
+    assert checks.central_difference_prediction(*fd, quiet=True).passed
+    assert checks.central_difference_prediction(np.array(1.0), np.float32(0.6), quiet=True).passed
+
+
+@pytest.mark.parametrize(("small", "large", "phrase"), [
+    (0.5, 0.6, "centred on the kink"), (1.0, 1.0, "both points on the line"), (1.0, 0.5, "not centred"),
+    (1.0, 0.3, "flat side"), (float("nan"), 0.6, "right of the kink"), (None, 0.6, "not implemented"),
+    ("1", 0.6, "one number"), (True, 0.6, "one number"), (1.0, [0.3], "one number"),
+])
+def test_central_difference_prediction_rejects_without_the_answer(small, large, phrase):
+    r = checks.central_difference_prediction(small, large, quiet=True)
+    assert r.passed is False
+    assert phrase in r.message, r.message
+    assert "0.6" not in r.message.replace("0.06", "")

@@ -7,7 +7,8 @@ import numpy as np
 from .. import activations, propagation
 from ._core import CHECK_SEED, Case, check_function, fmt, report, standard_cases
 
-__all__ = ["backward_signal_factor", "he_std", "relu_grad", "relu_layer_backward", "sigmoid_vanishing_depth",
+__all__ = ["backward_signal_factor", "central_difference_prediction", "he_std", "relu_grad", "relu_layer_backward",
+           "sigmoid_vanishing_depth",
            "signal_50_layers", "two_layer_gradient", "two_layer_net", "vanishing_depth_prediction"]
 
 _CONVENTIONS = {0.0: "0, the convention of PyTorch, TensorFlow, JAX and d2l",
@@ -622,5 +623,65 @@ def vanishing_depth_prediction(predicted, *, quiet: bool = False):
                     "is asked.")
         return report(name, False, [f"your prediction: {d} layer{'s' if d != 1 else ''}.", f"hint: {hint}"],
                       quiet=quiet)
+    except Exception as exc:  # never raise into the notebook
+        return report(name, False, [f"could not check your answer: {type(exc).__name__}: {exc}"], quiet=quiet)
+
+
+#: The setting of :func:`central_difference_prediction`: ReLU at x = 0.01, one step inside the
+#: distance to the kink and one across it.
+KINK_X, SMALL_STEP, LARGE_STEP = 0.01, 0.005, 0.05
+
+
+def _central_relu(h: float) -> float:
+    return (max(KINK_X + h, 0.0) - max(KINK_X - h, 0.0)) / (2 * h)
+
+
+def central_difference_prediction(small_step, large_step, *, quiet: bool = False):
+    """Check predicted central differences of ReLU at ``x = 0.01`` for ``h = 0.005`` and ``h = 0.05``.
+
+    With ``h = 0.005`` both points lie right of the kink and the estimate is the slope 1;
+    with ``h = 0.05`` the left point, ``-0.04``, lies on the flat side and the estimate is
+    ``(0.06 - 0) / 0.1 = 0.6``. The typical slips (0.5, the value *at* the kink; 1 for the
+    large step, as if both points were on the line) are named; the answer is not printed.
+    """
+    name = "central_difference_prediction"
+    try:
+        values = {"small_step": _one_number(small_step), "large_step": _one_number(large_step)}
+        if any(v is None or v is Ellipsis for v in values.values()):
+            return report(name, False, ["Work out both numbers on paper, then fill in small_step and large_step."],
+                          todo=True, quiet=quiet)
+        for what, v in values.items():
+            if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
+                return report(name, False, [f"{what} should be one number, got {fmt(v)}."], quiet=quiet)
+        for what, h in (("small_step", SMALL_STEP), ("large_step", LARGE_STEP)):
+            got = float(values[what])
+            expected = _central_relu(h)
+            if np.isfinite(got) and abs(got - expected) <= 1e-6:
+                continue
+            left, right = KINK_X - h, KINK_X + h
+            where = f"{what}: central_diff(relu, {KINK_X:g}, h={h:g}), your prediction {got:g}."
+            if h == SMALL_STEP:
+                hint = ("both points, x - h = 0.005 and x + h = 0.015, lie right of the kink, on the line y = x: "
+                        "what is the slope of a straight line between two of its points?")
+                if abs(got - 0.5) < 1e-6:
+                    hint = ("0.5 is what a step centred on the kink gives; here x = 0.01, and with h = 0.005 "
+                            "neither point reaches 0. " + hint[0].upper() + hint[1:])
+            else:
+                hint = (f"the left point x - h = {left:g} lies on the flat side, where relu is 0, and the right point "
+                        f"x + h = {right:g} on the line: divide relu({right:g}) - relu({left:g}) by 2h = {2 * h:g}.")
+                if abs(got - 1.0) < 1e-6:
+                    hint = ("1 would need both points on the line y = x, but h is larger than the distance to the "
+                            "kink. " + hint[0].upper() + hint[1:])
+                elif abs(got - 0.5) < 1e-6:
+                    hint = ("the step is not centred on the kink, so it does not give the average 1/2. "
+                            + hint[0].upper() + hint[1:])
+            return report(name, False, [where, "That is not what the formula returns.", f"hint: {hint}"],
+                          quiet=quiet)
+        return report(name, True, [
+            f"h = {SMALL_STEP:g}: {_central_relu(SMALL_STEP):.3g}, the exact slope (both points right of the kink); "
+            f"h = {LARGE_STEP:g}: {_central_relu(LARGE_STEP):.3g}, wrong by {1 - _central_relu(LARGE_STEP):.2g}.",
+            f"A gradient check is only trustworthy when h is smaller than the distance to the nearest kink "
+            f"(here {KINK_X:g}).",
+        ], quiet=quiet)
     except Exception as exc:  # never raise into the notebook
         return report(name, False, [f"could not check your answer: {type(exc).__name__}: {exc}"], quiet=quiet)
