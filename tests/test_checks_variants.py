@@ -481,3 +481,9 @@ def test_mask_style_that_keeps_integer_dtype_fails_with_a_hint():
     result = run(checks.leaky_relu, leaky_mask_int)
     assert result.passed is False
     assert "integer array" in result.message and "result_type" in result.message
+
+
+def test_maxout_abs_target_accepts_the_two_lines_and_rejects_relu_pieces():
+    assert checks.maxout_pieces([(-1.0, 0.0), (1.0, 0.0)], "abs", quiet=True).passed
+    result = checks.maxout_pieces([(1.0, 0.0), (0.0, 0.0)], "abs", quiet=True)
+    assert result.passed is False and "-x on the left" in result.message

@@ -8,7 +8,7 @@
 * :func:`quiz_nonzero_gradient` takes a set of registry names;
 * :func:`elu_zero_mean_alpha` takes the α found with the variant explorer;
 * :func:`maxout_pieces` takes the ``(w, b)`` pieces of a Maxout unit that
-  should be ReLU or Leaky ReLU (derived, not computed);
+  should be ReLU, Leaky ReLU or ``|x|`` (derived, not computed);
 * :func:`selu_fixed_point` takes a *prediction* of the mean and variance after
   30 SELU layers, made before running the network.
 
@@ -551,6 +551,7 @@ def elu_zero_mean_alpha(alpha, *, quiet: bool = False):
 _MAXOUT_TARGETS = {
     "relu": ("ReLU", lambda x: np.maximum(0.0, x)),
     "leaky_relu": ("Leaky ReLU with alpha = 0.01", lambda x: np.where(x > 0, x, 0.01 * x)),
+    "abs": ("|x|", np.abs),
 }
 #: [-5, 5] finely, then far out on both sides: an extra piece such as (-1, -10) is invisible on
 #: [-5, 5] but takes over for x < -10.
@@ -595,8 +596,8 @@ def maxout_pieces(pieces, target: str = "relu", *, quiet: bool = False):
     ----------
     pieces : list of (w, b)
         The affine pieces; the unit computes ``max_k (w_k * x + b_k)``.
-    target : {"relu", "leaky_relu"}
-        The function to represent (Leaky ReLU with ``alpha = 0.01``).
+    target : {"relu", "leaky_relu", "abs"}
+        The function to represent (Leaky ReLU with ``alpha = 0.01``; ``"abs"`` is ``|x|``).
 
     The unit is compared with the target on 1001 points of [-5, 5] and on
     points out to ±1e8 (an extra piece can win far from 0); it must match to
@@ -644,6 +645,9 @@ def maxout_pieces(pieces, target: str = "relu", *, quiet: bool = False):
         elif target == "leaky_relu" and slopes[-1] == 1.0 and slopes[0] != 0.01:
             lines.append(f"hint: the slopes are 1 on the right and alpha = 0.01 on the left; your smaller slope "
                          f"is {slopes[0]:g}.")
+        elif target == "abs" and slopes[-1] == 1.0 and slopes[0] != -1.0:
+            lines.append(f"hint: |x| is the line -x on the left and x on the right; your smaller slope is "
+                         f"{slopes[0]:g}, not -1.")
         elif target == "relu" and 1.0 in slopes:
             lines.append("hint: on the negative side ReLU is the flat line 0: a piece with w = 0 and b = 0.")
         else:
