@@ -5,7 +5,7 @@ extensions. The setup cell must install ``relubook`` next to them without upgrad
 notebook, widgets included, must run there. A fresh venv gets exactly the lower bounds of
 pyproject.toml (ipywidgets at Colab's 7.7.1) from PyPI (pip's cache makes later runs quick); then
 tests/colab_like/run_notebooks.py runs every setup cell (installing from this checkout) and the
-chapter and solution notebooks in a kernel of that venv (IPython and ipykernel as old as Colab's).
+chapter notebooks in a kernel of that venv (IPython and ipykernel as old as Colab's).
 ``RELUBOOK_COLAB_ROOT`` points it at a copy of the book.
 """
 
@@ -25,9 +25,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = Path(os.environ.get("RELUBOOK_COLAB_ROOT", ROOT)).resolve()
 NOTEBOOKS = sorted(p for f in ("chapters", "exercises", "solutions") for p in (BOOK / f).glob("*.ipynb"))
-# Run top to bottom: the chapters and the solutions (an exercise notebook is its solution with stubs, so
-# its widgets are the solution's); every notebook's setup cell runs.
-RUN = [p for p in NOTEBOOKS if p.parent.name in ("chapters", "solutions")]
+# Run top to bottom: the chapters (every chapter widget's update function and live()); with
+# RELUBOOK_COLAB_ALL=1 also the solutions (an exercise is its solution with stubs). Every setup cell runs.
+# Old numpy is slower: the chapters take 3-4 minutes there on a busy 2-core machine.
+RUN = [p for p in NOTEBOOKS if p.parent.name == "chapters"
+       or (os.environ.get("RELUBOOK_COLAB_ALL") == "1" and p.parent.name == "solutions")]
 COLAB_IPYWIDGETS = "7.7.1"
 # Colab's kernel: an IPython and ipykernel of its own age (matplotlib 3.7 predates IPython 9, which
 # removed an API its inline backend calls).
