@@ -73,3 +73,18 @@ def test_standard_cases_are_seeded():
     a, b = _core.standard_cases(), _core.standard_cases()
     for ca, cb in zip(a, b, strict=True):
         np.testing.assert_array_equal(ca.args[0], cb.args[0])
+
+
+def test_the_in_place_hint_names_the_argument_that_changed():
+    def backward(x, grad_out):
+        grad_out *= x > 0  # mutates grad_out, not x
+        return grad_out
+
+    def reference(x, grad_out):
+        return grad_out * (x > 0)
+
+    cases = [_core.Case((np.array([-1.0, 2.0]), np.array([3.0, 4.0])), "two numbers")]
+    result = _core.check_function("backward", backward, reference, cases, arg_names=("x", "grad_out"), quiet=True)
+    assert not result.passed
+    assert "changed its input grad_out in place" in result.message
+    assert "assigning into grad_out" in result.message and "np.maximum(0, x)" not in result.message

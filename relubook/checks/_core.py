@@ -235,10 +235,12 @@ def _check_function(name, fn, reference, cases, arg_names, rtol, atol, compare, 
         if got is None:
             return report(name, False, [f"Write the body of {name}, then run the cell again "
                                         "(it returned None)."], todo=True, quiet=quiet)
-        if any(not _same(a, c) for a, c in zip(args, copies, strict=True)):
-            return report(name, False, [where, "your function changed its input array in place.",
-                                        "hint: build a new array (np.maximum(0, x) or x.copy()) "
-                                        "instead of assigning into x."], quiet=quiet)
+        changed = [i for i, (a, c) in enumerate(zip(args, copies, strict=True)) if not _same(a, c)]
+        if changed:
+            arg = arg_names[changed[0]] if arg_names and changed[0] < len(arg_names) else "x"
+            return report(name, False, [where, f"your function changed its input {arg} in place.",
+                                        f"hint: compute a new array (an expression of {arg}, or {arg}.copy()) "
+                                        f"instead of assigning into {arg}."], quiet=quiet)
         if warn_is_failure:
             runtime = [w for w in caught if issubclass(w.category, RuntimeWarning)]
             if runtime:
@@ -264,8 +266,8 @@ def _check_function(name, fn, reference, cases, arg_names, rtol, atol, compare, 
                                             "(no flattening, no summing)."], quiet=quiet)
             if require_dtype and x0.dtype.kind == "f" and got.dtype != x0.dtype:
                 return report(name, False, [where, f"the input was {x0.dtype} but your output is {got.dtype}.",
-                                            "hint: keep the input's dtype: np.maximum(0, x) does; "
-                                            "np.maximum(0.0, x).astype(...) or float64 constants may not."],
+                                            "hint: keep the input's dtype: NumPy functions applied to x "
+                                            "keep it; .astype(float) or float64 arrays mixed in may not."],
                               quiet=quiet)
         else:
             try:
