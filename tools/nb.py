@@ -251,7 +251,7 @@ def execute(paths: list[Path], timeout: int = 300) -> None:
         client.on_cell_start = _store_user_expressions(client, path)
         client.execute()
         nbformat.write(nb, path)
-        print(f"executed {path.relative_to(ROOT)}")
+        print(f"executed {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
 
 # ----------------------------------------------------------------------------
