@@ -113,7 +113,7 @@ def _move(tab, n: int, i: int, control: dict, back: bool, before: dict) -> None:
     if control["kind"] == "slider":
         handle = loc.locator(".noUi-handle").first
         handle.focus()
-        forward = "ArrowLeft" if control["at_max"] else "ArrowRight"
+        forward = "ArrowLeft" if before["at_max"] else "ArrowRight"  # the way it first moved
         key = {"ArrowLeft": "ArrowRight", "ArrowRight": "ArrowLeft"}[forward] if back else forward
         handle.press(key)
     elif control["kind"] == "dropdown":

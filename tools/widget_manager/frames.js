@@ -162,6 +162,12 @@ export class FramePlayer {
 
   changed(i) {
     if (this.applying) return;
+    // A slider's view sets its model once as it starts (a log slider's 10 ** exponent): that is no
+    // move. Only a reader's key press, click or drag in this widget (or a shared link) starts it.
+    if (!this.touched) {
+      if (!(lastInput.target && this.el.contains(lastInput.target))) return;
+      this.touched = true;
+    }
     const started = performance.now();
     // latency counts from the key press, click or drag that moved the control (once: a Play
     // control's later ticks count from their own change)
@@ -269,6 +275,7 @@ export class FramePlayer {
 
   /** Set the controls from a shared link's `key=value` pairs, then show that frame. */
   async open(pairs) {
+    this.touched = true;
     const manifest = await this.manifest();
     this.applying = true;
     try {
