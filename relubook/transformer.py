@@ -40,8 +40,27 @@ class FFN:
 
 
 def swiglu_width(d_ff: int) -> int:
-    """Hidden width of a SwiGLU block with the parameters of a two-matrix block of width ``d_ff``."""
-    return int(round(2 * d_ff / 3))
+    """Hidden width of a SwiGLU block with the parameters of a two-matrix block of width ``d_ff``.
+
+    Parameters
+    ----------
+    d_ff : int
+        Hidden width of the ReLU (or GELU) block, >= 1.
+
+    Returns
+    -------
+    int
+        ``round(2 * d_ff / 3)``: three matrices of this width hold the parameters of two of width
+        ``d_ff`` most nearly.
+
+    Raises
+    ------
+    ValueError
+        If ``d_ff`` is not a positive int.
+    """
+    if isinstance(d_ff, bool) or not isinstance(d_ff, (int, np.integer)) or d_ff < 1:
+        raise ValueError(f"d_ff must be a positive int, got {d_ff!r}")
+    return int(round(2 * int(d_ff) / 3))
 
 
 def make_ffn(kind: str, d_model: int, d_ff: int, rng: np.random.Generator) -> FFN:

@@ -82,3 +82,17 @@ def test_sawtooth_doubles_its_pieces_with_each_layer():
         regions.sawtooth_network(0)
     with pytest.raises(ValueError):
         regions.pieces_1d(regions.sawtooth_network(1), np.array([]))
+
+
+@pytest.mark.parametrize("bad", [0, -3, 2.5, "256", None, True])
+def test_swiglu_width_rejects_bad_widths_naming_the_argument(bad):
+    with pytest.raises(ValueError, match="d_ff"):
+        transformer.swiglu_width(bad)
+
+
+def test_swiglu_width_matches_the_parameters_most_nearly():
+    """Shazeer's 3072 -> 2048, and 256 -> 171 (3 * 171 = 513 is closer to 2 * 256 = 512 than 3 * 170)."""
+    assert transformer.swiglu_width(3072) == 2048
+    for d_ff in range(1, 400):
+        h = transformer.swiglu_width(d_ff)
+        assert abs(3 * h - 2 * d_ff) <= 1
