@@ -487,3 +487,31 @@ def test_maxout_abs_target_accepts_the_two_lines_and_rejects_relu_pieces():
     assert checks.maxout_pieces([(-1.0, 0.0), (1.0, 0.0)], "abs", quiet=True).passed
     result = checks.maxout_pieces([(1.0, 0.0), (0.0, 0.0)], "abs", quiet=True)
     assert result.passed is False and "-x on the left" in result.message
+
+
+# ----------------------------------------------------------------------------
+# prelu_grad_alpha (exercise 9: derived on paper first)
+# ----------------------------------------------------------------------------
+@pytest.mark.parametrize("fn", [
+    activations.prelu_grad_alpha,
+    lambda x, a: np.minimum(np.asarray(x), 0),
+    lambda x, a: np.where(np.asarray(x) > 0, 0.0, x),
+    lambda x, a: np.minimum(np.asarray(x, dtype=float), 0),
+])
+def test_prelu_grad_alpha_accepts(fn):
+    assert run(checks.prelu_grad_alpha, fn).passed
+
+
+@pytest.mark.parametrize(("fn", "phrase"), [
+    (lambda x, a: np.where(np.asarray(x) > 0, 1.0, a), "with respect to x"),
+    (lambda x, a: a * np.minimum(np.asarray(x), 0), "without the a"),
+    (lambda x, a: (np.asarray(x) <= 0).astype(float), "not 1"),
+    (lambda x, a: np.maximum(np.asarray(x), 0), "wrong side"),
+    (lambda x, a: 1.01 * np.minimum(np.asarray(x), 0), "expected"),
+    (lambda x, a: np.nan_to_num(np.minimum(np.asarray(x), 0)), "NaN stays NaN"),
+    (lambda x, a: 1 / 0, "ZeroDivisionError"),
+])
+def test_prelu_grad_alpha_rejects(fn, phrase):
+    result = run(checks.prelu_grad_alpha, fn)
+    assert result.passed is False
+    assert phrase in result.message

@@ -5,6 +5,8 @@
 * :func:`elu` includes ``-1e4`` and ``+1e4`` (the naive ``np.exp(x)`` overflows
   on the positive side, and a RuntimeWarning fails the case);
 * :func:`silu` includes ``|x|`` up to ``1e4``;
+* :func:`prelu_grad_alpha` checks the derivative of PReLU with respect to its
+  slope (derived on paper first: ``min(0, x)``);
 * :func:`quiz_nonzero_gradient` takes a set of registry names;
 * :func:`elu_zero_mean_alpha` takes the α found with the variant explorer;
 * :func:`maxout_pieces` takes the ``(w, b)`` pieces of a Maxout unit that
@@ -36,6 +38,7 @@ __all__ = [
     "leaky_relu_grad",
     "maxout_pieces",
     "maxout_unit",
+    "prelu_grad_alpha",
     "quiz_nonzero_gradient",
     "selu_fixed_point",
     "selu_exercise_moments",
@@ -417,6 +420,51 @@ def silu(fn, *, quiet: bool = False):
         require_dtype=False,
         hint="SiLU is x * sigmoid(x); scipy.special.expit(x) is a stable sigmoid.",
         summary="Including |x| up to 1e4 without an overflow warning.", quiet=True,
+    )
+    return notes.finish(result, quiet=quiet)
+
+
+def _prelu_slope_cases() -> list[Case]:
+    """Every standard input with the slope a = 0.25 (PReLU's usual start), then other slopes."""
+    cases = [Case((*c.args, 0.25), c.description + " with a = 0.25", c.hint) for c in standard_cases()]
+    probe = np.array([-3.0, -1.0, -0.25, 0.0, 0.5, 2.0])
+    cases += [Case((probe.copy(), a), f"a = {a:g}") for a in (-1.0, 0.1)]
+    cases.append(Case((_INT_X.copy(), 0.25), "an integer array with a = 0.25"))
+    cases.append(Case((_SPECIAL_X.copy(), 0.25), "NaN, -inf and +inf with a = 0.25",
+                      "NaN stays NaN, -inf gives -inf and +inf gives 0: np.minimum(x, 0)."))
+    return cases
+
+
+def _diagnose_prelu_slope(args, expected, got) -> str | None:
+    x = np.asarray(args[0], dtype=float)
+    a = float(args[1])
+    if _same(got, np.where(x > 0, 1.0, a)):
+        return "that is the derivative with respect to x (1 or a); here the variable is the slope a."
+    if _same(got, np.where(x > 0, x, a * x)):
+        return "that is PReLU itself; differentiate a * x with respect to a, which gives x."
+    if _same(got, np.minimum(0.0, a * x)) or _same(got, a * np.minimum(0.0, x)):
+        return "that is the negative branch a * x; its derivative with respect to a is x, without the a."
+    if _same(got, (x <= 0).astype(float)) or _same(got, (x < 0).astype(float)):
+        return "d(a * x)/da is x, not 1: the slope multiplies x, so x is what the gradient of a carries."
+    if _same(got, np.maximum(0.0, x)):
+        return "wrong side: the positive branch x does not contain a (derivative 0); the negative one gives x."
+    return None
+
+
+def prelu_grad_alpha(fn, *, quiet: bool = False):
+    """Check ``prelu_grad_alpha(x, a)``: the derivative of PReLU with respect to its slope ``a``.
+
+    It is 0 for ``x > 0`` and ``x`` for ``x <= 0``, that is ``min(0, x)``; it
+    does not depend on ``a``. A float64 result for a float32 input passes with
+    a note.
+    """
+    notes = _DtypeNotes("np.minimum(x, 0) keeps a float32 x in float32.")
+    result = check_function(
+        "prelu_grad_alpha", fn, activations.prelu_grad_alpha, _prelu_slope_cases(), arg_names=("x", "a"),
+        compare=notes.compare(), diagnose=_diagnose_prelu_slope, require_dtype=False,
+        hint="for x > 0 PReLU is x (no a in it), for x <= 0 it is a * x, whose derivative in a is x: "
+             "np.minimum(x, 0).",
+        summary="Slopes a = 0.25, -1 and 0.1; float and integer input, NaN and ±inf.", quiet=True,
     )
     return notes.finish(result, quiet=quiet)
 
