@@ -11,7 +11,8 @@
     checker trains the same model again (seeded, about a second) and compares.
 ``playground_spiral(config)``
     a playground configuration of ReLU (or leaky ReLU) units reaching 95 % accuracy on the
-    spiral with at most 32 hidden units; the checker trains it (deterministic, full-batch).
+    spiral with at most 32 hidden units; the checker trains it (deterministic, full-batch),
+    then again with a rounding-sized nudge and on two fresh spirals, so that luck does not pass.
 """
 
 from __future__ import annotations
@@ -48,6 +49,12 @@ GRID_POINTS = 201
 SPIRAL_MIN_ACCURACY = 0.95
 SPIRAL_MAX_UNITS = 32
 SPIRAL_KEYS = ("activation", "width", "depth", "lr", "steps")
+#: Seeds of the fresh spirals (data and weights) a passing setting must also fit: a setting that passes
+#: the playground's spiral only by luck is chaotic, and its verdict would depend on the CPU.
+SPIRAL_FRESH_SEEDS = (1, 2)
+#: Relative nudge of the learning rate with which each passing run is repeated: it changes every step by
+#: about a rounding error, so a chaotic setting shows itself on every CPU, not only on some.
+SPIRAL_NUDGE = 1e-9
 #: The activations the spiral exercise asks for: ReLU and its piecewise-linear leaky variant.
 SPIRAL_ACTIVATIONS = ("relu", "leaky_relu")
 
@@ -405,7 +412,9 @@ def playground_spiral(config, *, quiet: bool = False):
     -------
     Result
         Passes when the checker, training the same network on the same spiral at the
-        slider's rate (deterministic, full-batch), reaches at least 95 % training accuracy.
+        slider's rate (deterministic, full-batch), reaches at least 95 % training accuracy,
+        and does so again with the rate nudged by :data:`SPIRAL_NUDGE` (a rounding-sized change,
+        as another CPU's BLAS makes) and on the fresh spirals of :data:`SPIRAL_FRESH_SEEDS`.
     """
     label = "playground_spiral"
     try:
@@ -485,7 +494,31 @@ def playground_spiral(config, *, quiet: bool = False):
                        "more units per layer also help.")
             return report(label, False, [f"{what}: accuracy {accuracy:.3f}, below {SPIRAL_MIN_ACCURACY}.",
                                          f"hint: {tip}"], quiet=quiet, details={"accuracy": accuracy, "lr": lr})
-        return report(label, True, [f"{what}: accuracy {accuracy:.3f} with {units} hidden units."],
-                      quiet=quiet, details={"accuracy": accuracy, "lr": lr})
+        # The playground's spiral passed; a setting that only passes by luck (a loss jump that happens to end
+        # on a good step) is chaotic, and its verdict would change with the CPU's rounding. Fresh spirals
+        # (other seeds of the data and the weights) tell the two apart.
+        # A rate nudged by SPIRAL_NUDGE changes every step by a rounding error, as another CPU's BLAS would.
+        def final(seed: int, factor: float) -> float:
+            st = pc.state_at("spiral", act, width, depth, lr * factor, steps, seed=seed)
+            return 0.0 if st.diverged else st.accuracy[-1]
+
+        nudged = final(pc.SEED, 1 + SPIRAL_NUDGE)
+        fresh_acc = {k: min(final(k, 1.0), final(k, 1 + SPIRAL_NUDGE)) for k in SPIRAL_FRESH_SEEDS}
+        details = {"accuracy": accuracy, "lr": lr, "nudged": nudged, "fresh": fresh_acc}
+        on_fresh = ", ".join(f"{a:.3f} (seed {k})" for k, a in fresh_acc.items())
+        if nudged < SPIRAL_MIN_ACCURACY:
+            return report(label, False, [f"{what}: accuracy {accuracy:.3f}, but {nudged:.3f} when every step is "
+                                         "changed by a rounding error (as on another CPU); expected at least "
+                                         f"{SPIRAL_MIN_ACCURACY} both times.",
+                                         "hint: the result is chaotic: the loss jumps and where it lands is luck. "
+                                         "Lower the learning rate a notch or two."], quiet=quiet, details=details)
+        if min(fresh_acc.values()) < SPIRAL_MIN_ACCURACY:
+            return report(label, False, [f"{what}: accuracy {accuracy:.3f} on the playground's spiral, but on fresh "
+                                         f"spirals {on_fresh}; expected at least {SPIRAL_MIN_ACCURACY} on each.",
+                                         "hint: the setting passes by luck, so its result would change with a new "
+                                         "spiral or another CPU's rounding. Lower the learning rate a notch or two, "
+                                         "or spend the units on a wider layer."], quiet=quiet, details=details)
+        return report(label, True, [f"{what}: accuracy {accuracy:.3f} with {units} hidden units, and "
+                                    f"{on_fresh} on fresh spirals."], quiet=quiet, details=details)
     except Exception as exc:  # never raise into the notebook
         return report(label, False, [f"the checker itself failed ({type(exc).__name__}: {exc})."], quiet=quiet)
