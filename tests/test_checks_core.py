@@ -88,3 +88,8 @@ def test_the_in_place_hint_names_the_argument_that_changed():
     assert not result.passed
     assert "changed its input grad_out in place" in result.message
     assert "assigning into grad_out" in result.message and "np.maximum(0, x)" not in result.message
+
+
+def test_a_number_written_as_text_fails():
+    result = _run(lambda x: str(np.maximum(0, x)) if np.ndim(x) == 0 else np.maximum(0, x))
+    assert not result.passed and "expected a number, got the text" in result.message

@@ -270,6 +270,9 @@ def _check_function(name, fn, reference, cases, arg_names, rtol, atol, compare, 
                                             "keep it; .astype(float) or float64 arrays mixed in may not."],
                               quiet=quiet)
         else:
+            if isinstance(got, (str, bytes)):
+                return report(name, False, [where, f"expected a number, got the text {fmt(got)}.",
+                                            "hint: return the number itself, not a string of it."], quiet=quiet)
             try:
                 got_arr = np.asarray(got, dtype=float)
             except (TypeError, ValueError):
