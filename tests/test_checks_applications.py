@@ -281,6 +281,7 @@ def test_swap_diagnoses_a_count_an_error_rate_and_nan(tanh_run):
     acc = tanh_run["test"]
     n_right = round(acc * 497)
     cases = [((n_right,), "number of images"), ((1 - acc,), "error rate"), ((float("nan"),), "hint"),
+             ((96,), "percentage"), ((100 * acc,), "percentage"),
              ((np.float32(acc), np.float32(acc - tanh_run["relu"])), None)]
     for args, phrase in cases:
         result = checks.cnn_activation_swap("tanh", *args, quiet=True)

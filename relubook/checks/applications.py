@@ -316,7 +316,7 @@ def cnn_activation_swap(name, accuracy, change=None, *, seed: int = 0, epochs: i
                                          "hint: model.accuracy(data.X_test, data.y_test) is never NaN; NaN "
                                          "usually comes from a mean over an empty array."], quiet=quiet)
         n_images = _cnn_accuracies("relu", int(seed), int(epochs))[2]
-        if acc > 1 and acc == round(acc) and acc <= n_images and acc != 100:
+        if 100 < acc <= n_images and acc == round(acc):
             return report(label, False, [f"expected a test accuracy in [0, 1], got {acc:g}: that looks like "
                                          "a number of images.",
                                          f"hint: divide the number right by the {n_images} test images, or use "
