@@ -299,3 +299,11 @@ def test_spiral_asks_for_relu_units(activation):
     assert result.passed is False
     assert "expected a piecewise-linear ReLU unit" in result.message and "hint" in result.message
     assert checks.playground_spiral({**GOOD, "activation": "leaky_relu"}, quiet=True).details is not None
+
+
+@pytest.mark.parametrize("change", [{"lr": float("nan")}, {"lr": "0.316"}, {"width": 16.0}, {"steps": 5000},
+                                    {"dataset": "moons"}, {"batch_size": 32}, {"activation": "tanh"},
+                                    {"width": 32, "depth": 1, "lr": 0.3}])
+def test_spiral_gives_a_hint_for_every_mistake(change):
+    result = checks.playground_spiral({**GOOD, **change}, quiet=True)
+    assert result.passed is False and "hint:" in result.message, result.message

@@ -432,11 +432,14 @@ def playground_spiral(config, *, quiet: bool = False):
             return report(label, False, [f"config lacks {', '.join(missing)}.",
                                          f"hint: give all of {', '.join(SPIRAL_KEYS)}."], quiet=quiet)
         if unknown:
-            return report(label, False, [f"config has settings the playground does not know: {unknown}."],
+            return report(label, False, [f"config has settings the playground does not know: {unknown}; "
+                                         f"expected only {', '.join(SPIRAL_KEYS)}.",
+                                         "hint: remove the extra keys; the playground has no other controls."],
                           quiet=quiet)
         if config.get("dataset", "spiral") != "spiral":
-            return report(label, False, [f"the exercise is about the spiral, not {config['dataset']!r}."],
-                          quiet=quiet)
+            return report(label, False, [f"dataset: expected 'spiral', got {config['dataset']!r}.",
+                                         "hint: the exercise is about the spiral; drop the dataset key or set it "
+                                         "to 'spiral'."], quiet=quiet)
         act = config["activation"]
         if not isinstance(act, str) or act not in activations.REGISTRY:
             return report(label, False, [f"activation must be a registry name such as 'relu', got {fmt(act)}."],
@@ -451,12 +454,16 @@ def playground_spiral(config, *, quiet: bool = False):
         for key in ("width", "depth", "steps"):
             value = config[key]
             if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-                return report(label, False, [f"{key} must be a positive int, got {fmt(value)}."], quiet=quiet)
+                return report(label, False, [f"{key} must be a positive int, got {fmt(value)}.",
+                                             f"hint: the playground's {key} is a whole number such as "
+                                             f"{dict(width=16, depth=2, steps=3000)[key]} (write 16, not 16.0)."],
+                              quiet=quiet)
             ints[key] = int(value)
         typed = _as_number(config["lr"])
         if typed is None or not np.isfinite(typed) or typed <= 0:
-            return report(label, False, [f"lr must be a positive number, got {fmt(config['lr'])}."],
-                          quiet=quiet)
+            return report(label, False, [f"lr must be a positive number, got {fmt(config['lr'])}.",
+                                         "hint: type the slider's readout as a number, for example 0.316 "
+                                         "(not the string '0.316')."], quiet=quiet)
         lr = pc.snap_lr(typed)
         if lr is None:
             return report(label, False, [f"lr = {typed:g} is not a rate of the playground's slider: "
@@ -471,10 +478,12 @@ def playground_spiral(config, *, quiet: bool = False):
                                          f"hint: keep width x depth <= {SPIRAL_MAX_UNITS}, for example 2 layers "
                                          "of 16 or 1 layer of 32."], quiet=quiet)
         if width > 64 or depth > 6:
-            return report(label, False, ["the playground offers width <= 64 and depth <= 6."], quiet=quiet)
+            return report(label, False, [f"width {width}, depth {depth}: the playground offers width <= 64 and "
+                                         "depth <= 6.", "hint: use the sliders' ranges."], quiet=quiet)
         if steps > pc.MAX_STEPS:
-            return report(label, False, [f"steps = {steps}: the playground trains at most {pc.MAX_STEPS} steps."],
-                          quiet=quiet)
+            return report(label, False, [f"steps = {steps}: the playground trains at most {pc.MAX_STEPS} steps.",
+                                         f"hint: set steps to {pc.MAX_STEPS} or fewer; if the network needs more, "
+                                         "raise the learning rate a notch or add units."], quiet=quiet)
         state = pc.state_at("spiral", act, width, depth, lr, steps)
         accuracy = state.accuracy[-1]
         rate = (f"lr {lr:.3g}" if typed == lr else
