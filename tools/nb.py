@@ -146,6 +146,28 @@ def stub_source(source: str, where: str = "") -> str:
     return "\n".join(out)
 
 
+def _rename_figure_labels(nb: nbformat.NotebookNode) -> None:
+    """Give the exercise notebook's named figures labels of their own (``<name>-exercise``).
+
+    Solutions and exercises are both pages of the book: a label copied unchanged would be defined
+    twice and the build (-W) would fail. References to the label inside the notebook follow it.
+    """
+    renamed = {}
+    for cell in nb.cells:
+        figure = cell.metadata.get("mystnb", {}).get("figure") or cell.metadata.get("myst", {}).get("figure")
+        if isinstance(figure, dict) and figure.get("name"):
+            old = figure["name"]
+            renamed[old] = figure["name"] = f"{old}-exercise"
+    if not renamed:
+        return
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for old, new in renamed.items():
+                cell.source = re.sub(rf"(\{{numref\}}`(?:[^`<]*<)?){re.escape(old)}(>?`)", rf"\g<1>{new}\g<2>",
+                                     cell.source)
+                cell.source = re.sub(rf"\]\(#{re.escape(old)}\)", f"](#{new})", cell.source)
+
+
 def exercise_from_solution(sol: nbformat.NotebookNode, name: str = "") -> nbformat.NotebookNode:
     """The learner's notebook for a solution notebook (sources only, no outputs)."""
     nb = copy.deepcopy(sol)
@@ -162,6 +184,7 @@ def exercise_from_solution(sol: nbformat.NotebookNode, name: str = "") -> nbform
             cell.execution_count = None
         cells.append(cell)
     nb.cells = cells
+    _rename_figure_labels(nb)
     for cell in nb.cells:
         if cell.cell_type == "markdown" and cell.source.lstrip().startswith("#"):
             first, _, rest = cell.source.partition("\n")
