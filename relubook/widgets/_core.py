@@ -125,7 +125,9 @@ def _first_figure(result) -> Figure | None:
 def _frame(ax) -> tuple:
     """What decides an axes' layout: limits, scales, and the text around it."""
     return (ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale(), ax.get_xlabel(), ax.get_ylabel(),
-            ax.get_title().count("\n"), bool(ax.get_title()))
+            ax.get_title().count("\n"), bool(ax.get_title()),
+            # texts placed near an edge can reach past the axes, and the layout makes room for them
+            tuple((tuple(t.get_position()), t.get_ha(), t.get_va()) for t in ax.texts))
 
 
 def _soft_clear(ax) -> None:
