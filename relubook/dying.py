@@ -225,6 +225,13 @@ class SeedRuns:
         """Dead fraction of all hidden units over training, shape ``(n_records, n_seeds)``."""
         return self.dead_units.sum(axis=2) / sum(HIDDEN)
 
+    @property
+    def slopes(self) -> list[np.ndarray] | None:
+        """PReLU's learned negative-side slopes per hidden layer, shape ``(n_seeds, width)``; None otherwise."""
+        if "alpha" not in self._extra:
+            return None
+        return [a[:, 0, :].copy() for a in self._extra["alpha"]]
+
     def index(self, seed: int) -> int:
         """Position of ``seed`` in :attr:`seeds`."""
         if seed not in self.seeds:

@@ -280,3 +280,94 @@ def test_unit_is_dead_names_negated_and_mean_gradients(fn, phrase):
     result = checks.unit_is_dead(fn, quiet=True)
     assert result.passed is False
     assert phrase in result.message
+
+
+# ---------------------------------------------------------------- every failure gives one hint (review R5)
+@pytest.mark.parametrize("bad", ["2", [2.0], float("nan"), -1.0, 0, True])
+def test_smallest_killing_lr_malformed_answers_get_expected_and_a_hint(bad):
+    result = checks.smallest_killing_lr(bad, quiet=True)
+    assert result.passed is False
+    assert "expected a positive learning rate" in result.message and "hint:" in result.message
+
+
+@pytest.mark.parametrize(
+    ("config", "phrase"),
+    [
+        ([1, 2], "dict(dying.FAILING_CONFIG)"),
+        ({**dying.FAILING_CONFIG, "init": "He"}, "same kind as in FAILING_CONFIG"),
+        ({**dying.FAILING_CONFIG, "lr": "0.3"}, "same kind as in FAILING_CONFIG"),
+        ({**dying.FAILING_CONFIG, "bias_init": None}, "same kind as in FAILING_CONFIG"),
+        ({**dying.FAILING_CONFIG, "activation": "prelu"}, "slopes blow up"),
+        ({**dying.FAILING_CONFIG, "optimizer": "adam"}, "Adam needs its own"),
+    ],
+)
+def test_fix_dying_network_failures_name_a_hint(config, phrase):
+    result = checks.fix_dying_network(config, quiet=True)
+    assert result.passed is False
+    assert "hint:" in result.message and phrase in result.message, result.message
+
+
+def test_fix_dying_network_shows_a_float32_rate_as_typed():
+    result = checks.fix_dying_network({**dying.FAILING_CONFIG, "lr": np.float32(0.3)}, quiet=True)
+    assert result.passed and "lr = 0.3:" in result.message, result.message
+
+
+# ---------------------------------------------------------------- is_born_dead
+def _through_both_ends(weights):
+    h = np.array([[-1.0], [1.0]])
+    for W in weights:
+        h = np.maximum(0, h @ W)
+    return bool(np.all(h == 0))
+
+
+def _on_a_grid(weights):
+    x = np.linspace(-1, 1, 201)[:, None]
+    for W in weights:
+        x = np.maximum(0, x @ W)
+    return np.ptp(x, axis=0).max() == 0
+
+
+def _only_x_equal_one(weights):
+    h = np.array([[1.0]])
+    for W in weights:
+        h = np.maximum(0, h @ W)
+    return bool(np.all(h == 0))
+
+
+def _first_layer_only(weights):
+    return bool(np.all(np.maximum(0, np.array([[-1.0], [1.0]]) @ weights[0]) == 0))
+
+
+def _any_dead_unit(weights):
+    h = np.array([[-1.0], [1.0]])
+    for W in weights:
+        h = np.maximum(0, h @ W)
+    return bool(np.any(np.all(h == 0, axis=0)))
+
+
+@pytest.mark.parametrize("fn", [_through_both_ends, _on_a_grid, lambda w: np.bool_(_through_both_ends(w))])
+def test_is_born_dead_accepts_correct_styles(fn):
+    assert checks.is_born_dead(fn, quiet=True).passed
+
+
+@pytest.mark.parametrize(("fn", "phrase"), [(_only_x_equal_one, "check x = -1"),
+                                            (_first_layer_only, "follow x through all layers"),
+                                            (_any_dead_unit, "a dead unit is not a dead network"),
+                                            (lambda w: "True", "expected True or False"),
+                                            (lambda w: 1 / 0, "raised ZeroDivisionError")])
+def test_is_born_dead_rejects_mistakes(fn, phrase):
+    result = checks.is_born_dead(fn, quiet=True)
+    assert result.passed is False and phrase in result.message and "hint:" in result.message, result.message
+
+
+def test_is_born_dead_cases_cover_both_answers():
+    from relubook.checks.dying import _born_dead_cases, _reference_born_dead
+    answers = [_reference_born_dead(c.args[0]) for c in _born_dead_cases()]
+    assert True in answers and False in answers
+
+
+def test_unit_is_dead_names_a_missing_mask():
+    def no_mask(w, b, X, g):
+        return bool(np.all(X @ w + b <= 0)), X.T @ g, float(np.sum(g))
+    result = checks.unit_is_dead(no_mask, quiet=True)
+    assert result.passed is False and "mask z > 0" in result.message

@@ -132,3 +132,12 @@ def test_spread_scores_are_robust_to_one_huge_unit_and_see_saturation():
         spread_scores(np.zeros(3))
     with pytest.raises(TypeError):
         spread_scores("abc")
+
+
+def test_prelu_slopes_are_exposed_and_take_the_oversized_step():
+    one = dying.train_seeds({**dying.FAILING_CONFIG, "activation": "prelu", "steps": 1}, (0, 1, 2))
+    start = dying.train_seeds({**dying.FAILING_CONFIG, "activation": "prelu", "steps": 0}, (0, 1, 2))
+    assert [s.shape for s in start.slopes] == [(3, w) for w in dying.HIDDEN]
+    assert all(np.all(s == 0.25) for s in start.slopes)
+    assert max(float(np.abs(s).max()) for s in one.slopes) > 1.0   # one step of lr 2 leaves the leaky range
+    assert dying.train_seeds(dying.FAILING_CONFIG, (0,)).slopes is None

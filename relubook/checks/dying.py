@@ -5,6 +5,9 @@
     zero on every sample (row).
 ``unit_is_dead(fn)``
     the learner's ``unit_is_dead(w, b, X, grad_out)`` returning ``(dead, grad_w, grad_b)``.
+``is_born_dead(fn)``
+    the learner's ``is_born_dead(weights)``: is a bias-free ReLU network with one input
+    constant on the whole interval [-1, 1]?
 ``smallest_killing_lr(lr)``
     a learning rate read off the *kill a network* widget (snapped to the slider's grid).
 ``fix_dying_network(config)``
@@ -28,7 +31,7 @@ import numpy as np
 from .. import dying as _dying
 from ._core import CHECK_SEED, Case, fmt, report
 
-__all__ = ["dead_fraction", "fix_dying_network", "smallest_killing_lr", "unit_is_dead"]
+__all__ = ["dead_fraction", "fix_dying_network", "is_born_dead", "smallest_killing_lr", "unit_is_dead"]
 
 #: Median training accuracy (over the chapter's seeds) a fixed network must reach in ``fix_dying_network``.
 FIX_MIN_ACCURACY = 0.95
@@ -247,6 +250,10 @@ def _judge_unit(args, got) -> str | None:
         if np.any(gw_ref != 0) and np.allclose(gw_arr, -gw_ref, rtol=1e-7, atol=1e-10):
             return text + (". Your gradient has the wrong sign: it is dL/dw = X.T @ (grad_out * mask), "
                            "not the step -lr * dL/dw.")
+        unmasked = args[2].T @ args[3]
+        if not np.allclose(unmasked, gw_ref) and np.allclose(gw_arr, unmasked, rtol=1e-7, atol=1e-10):
+            return text + (". You passed grad_out through every sample; multiply it by the ReLU derivative, "
+                           "the mask z > 0, first.")
         if np.any(gw_ref != 0) and np.allclose(gw_arr, gw_ref / n, rtol=1e-7, atol=1e-10):
             return text + (f". You took a mean over the {n} samples; the gradient of the loss is the sum "
                            "(grad_out already carries any 1/n of a mean loss).")
@@ -277,6 +284,61 @@ def unit_is_dead(fn, *, quiet: bool = False):
                 "z = X @ w + b; mask = z > 0; dead = not mask.any(); "
                 "grad_w = X.T @ (grad_out * mask); grad_b = (grad_out * mask).sum().",
                 quiet, "A dead unit gets exactly zero gradient, so gradient descent cannot revive it.")
+
+
+# ---------------------------------------------------------------------------- is_born_dead
+def _reference_born_dead(weights) -> bool:
+    h = np.array([[-1.0], [1.0]])  # no biases: positively homogeneous, so both ends decide
+    for W in weights:
+        h = np.maximum(0.0, h @ W)
+    return bool(np.all(h == 0))
+
+
+def _born_dead_cases() -> list[Case]:
+    rng = np.random.default_rng(CHECK_SEED + 2)
+    alive = [rng.normal(0, np.sqrt(2 / m), (m, n)) for m, n in ((1, 8), (8, 8), (8, 8))]
+    while _reference_born_dead(alive):  # pragma: no cover - the seed gives a live one
+        alive = [rng.normal(0, np.sqrt(2 / m), (m, n)) for m, n in ((1, 8), (8, 8), (8, 8))]
+    split = [np.array([[1.0, -1.0]]), np.array([[1.0, -0.5], [-1.0, -1.0]]), np.array([[1.0, -1.0], [1.0, -1.0]])]
+    return [
+        Case(([np.array([[-1.0, -2.0]])],), "one layer of 2 units: off for x > 0, on for x < 0",
+             "a network that outputs 0 at x = 1 can still vary for x < 0: check x = -1 as well."),
+        Case(([np.array([[1.0, -1.0]]), np.array([[-1.0, -2.0], [-0.5, -1.0]]), np.array([[1.0, 2.0], [3.0, 1.0]])],),
+             "3 layers; the second has only negative weights, so it outputs 0 for every x",
+             "one layer that outputs 0 everywhere makes every later layer 0 too: follow x through all layers."),
+        Case((split,), "3 layers; unit 1 of layers 2 and 3 is dead, the network is not",
+             "a dead unit is not a dead network: the whole last layer must be 0 (constant) on the interval."),
+        Case((alive,), "a He-initialised 3-layer network of width 8 that is alive"),
+        Case(([np.array([[2.0, 1.0]]), np.array([[-1.0], [-1.0]])],), "the last layer (1 unit) is off for every x",
+             "only the last hidden layer's output reaches the output layer: is it 0 for every x in [-1, 1]?"),
+    ]
+
+
+def _judge_born_dead(args, got) -> str | None:
+    expected = _reference_born_dead(args[0])
+    if isinstance(got, np.ndarray) and got.shape == () and got.dtype == bool:
+        got = bool(got)
+    if not isinstance(got, (bool, np.bool_)):
+        return f"expected True or False, got {fmt(got)} ({type(got).__name__})."
+    if bool(got) != expected:
+        return f"expected {expected}, got {bool(got)}."
+    return None
+
+
+def is_born_dead(fn, *, quiet: bool = False):
+    """Check a learner's ``is_born_dead(weights) -> bool``.
+
+    ``weights`` is a list of the hidden layers' weight matrices of a ReLU network with one
+    input and zero biases (shapes ``(1, N_1)``, ``(N_1, N_2)``, ...). The network is born
+    dead when its last hidden layer outputs the same (zero) vector for every ``x`` in
+    ``[-1, 1]``; without biases it is positively homogeneous, so ``x = -1`` and ``x = 1``
+    decide. Cases: a network alive only for ``x < 0``; a dead middle layer; one dead unit in
+    a live network; a live He-initialised network; a dead last layer.
+    """
+    return _run("is_born_dead", fn, _born_dead_cases(), ("weights",), _judge_born_dead,
+                "h = np.array([[-1.0], [1.0]]); for W in weights: h = np.maximum(0, h @ W); "
+                "dead = np.all(h == 0).",
+                quiet, "Without biases, x = -1 and x = 1 decide whether the network is constant on [-1, 1].")
 
 
 # ---------------------------------------------------------------------------- widget exercise
@@ -336,7 +398,10 @@ def smallest_killing_lr(lr, *, quiet: bool = False):
                           todo=True, quiet=quiet)
         value = _as_number(lr)
         if value is None or not np.isfinite(value) or value <= 0:
-            return report(name, False, [f"expected a positive learning rate, got {fmt(lr)}."], quiet=quiet)
+            return report(name, False, [
+                f"expected a positive learning rate (one number, such as 0.501), got {fmt(lr)}.",
+                "hint: type the number the slider's readout shows, without quotes or brackets.",
+            ], quiet=quiet)
         grid = np.asarray(_dying.LR_GRID, dtype=float)
         k = snap_to_lr_grid(value, grid)
         if k is None:
@@ -398,7 +463,9 @@ def fix_dying_network(config, *, quiet: bool = False):
             return report(name, False, ["Copy FAILING_CONFIG, change one setting, and pass the new dict."],
                           todo=True, quiet=quiet)
         if not isinstance(config, Mapping):
-            return report(name, False, [f"expected a dict like FAILING_CONFIG, got {fmt(config)}."], quiet=quiet)
+            return report(name, False, [f"expected a dict like FAILING_CONFIG, got {fmt(config)}.",
+                                        "hint: start from config = dict(dying.FAILING_CONFIG) and change one "
+                                        "value, e.g. config['lr'] = ..."], quiet=quiet)
         allowed = set(_dying.CONFIG_KEYS)
         unknown = sorted(set(config) - allowed, key=str)
         if unknown:
@@ -418,7 +485,10 @@ def fix_dying_network(config, *, quiet: bool = False):
             return report(name, False, [f"you changed {len(changed)} settings ({', '.join(changed)}).",
                                         "hint: change exactly one, so you learn which one matters."], quiet=quiet)
         key = changed[0]
-        what = f"with {key} = {fmt(config[key])}"
+        value = config[key]
+        shown_value = (f"{float(value):.6g}" if isinstance(value, numbers.Real) and not isinstance(value, bool)
+                       else fmt(value))
+        what = f"with {key} = {shown_value}"
         if key == "activation" and config[key] not in _dying.RELU_FAMILY:
             return report(name, False, [
                 f"{what}: the task keeps a ReLU-family activation ({', '.join(_dying.RELU_FAMILY)}).",
@@ -428,7 +498,7 @@ def fix_dying_network(config, *, quiet: bool = False):
         if key == "init" and isinstance(config[key], numbers.Real) and not isinstance(config[key], bool) \
                 and float(config[key]) == 0.0:
             return report(name, False, [
-                f"{what} every weight starts at 0: all units of a layer compute the same thing and get the "
+                f"{what}, every weight starts at 0: all units of a layer compute the same thing and get the "
                 "same gradient, so they stay identical (a symmetry problem, not dying).",
                 "hint: keep random weights, but scale them to the layer (He initialisation) or take smaller steps.",
             ], quiet=quiet)
@@ -437,7 +507,10 @@ def fix_dying_network(config, *, quiet: bool = False):
                 warnings.simplefilter("ignore")
                 runs = _dying.train_seeds(dict(config))
         except Exception as exc:
-            return report(name, False, [f"training {what} failed: {type(exc).__name__}: {exc}"], quiet=quiet)
+            return report(name, False, [f"training {what} failed: {type(exc).__name__}: {exc}",
+                                        f"hint: give {key} a value of the same kind as in FAILING_CONFIG "
+                                        f"({fmt(full[key])}); the error above names what the trainer accepts."],
+                          quiet=quiet)
         n = runs.n_seeds
         ok = ~runs.diverged
         n_div = int(runs.diverged.sum())
@@ -445,17 +518,23 @@ def fix_dying_network(config, *, quiet: bool = False):
         acc = float(np.median(runs.accuracy[ok])) if ok.any() else float("nan")
         details = {"changed": key, "diverged": n_div, "dead_fraction": dead, "accuracy": acc}
         if n_div:
-            return report(name, False, [f"{what} training diverged in {n_div} of {n} seeds (the loss became "
-                                        "infinite).",
-                                        "hint: this change does not remove the real problem, a step too large."],
+            hint = "hint: this change does not remove the real problem, a step too large."
+            if key == "activation" and config[key] == "prelu":
+                hint = ("hint: PReLU learns its slopes with the same too-large step, so the slopes blow up too; "
+                        "fix the step size instead.")
+            return report(name, False, [f"{what}, training diverged in {n_div} of {n} seeds (the loss became "
+                                        "infinite); the goal is none.", hint],
                           quiet=quiet, details=details)
         if not dead < FIX_MAX_DEAD:
-            return report(name, False, [f"{what} a median {100 * dead:.1f} % of the hidden units are dead after "
-                                        f"training (over {n} seeds); the goal is below 10 %.",
-                                        "hint: which setting made the units die in the chapter?"],
+            hint = "hint: which setting made the units die in the chapter?"
+            if key == "optimizer" and config[key] == "adam":
+                hint = ("hint: Adam moves every weight by about lr per step whatever the gradient, so at lr = 2 its "
+                        "steps are huge; Adam needs its own, much smaller rate, and that would be a second change.")
+            return report(name, False, [f"{what}, a median {100 * dead:.1f} % of the hidden units are dead after "
+                                        f"training (over {n} seeds); the goal is below 10 %.", hint],
                           quiet=quiet, details=details)
         if not acc >= FIX_MIN_ACCURACY:
-            return report(name, False, [f"{what} only {100 * dead:.1f} % of the units are dead (median), but the "
+            return report(name, False, [f"{what}, only {100 * dead:.1f} % of the units are dead (median), but the "
                                         f"median training accuracy over {n} seeds is {acc:.3f} (< 0.95).",
                                         "hint: a network that does not learn is not fixed."],
                           quiet=quiet, details=details)
