@@ -38,6 +38,7 @@ NOT_PROSE = [
     re.compile(r"\{eval\}`[^`]*`"),                        # computed numbers
     re.compile(r"\{[\w:-]+\}`[^`]*`"),                     # other roles' targets ({cite:p}`key`, {numref}`fig-x`)
     re.compile(r"`[^`\n]*`"),                              # inline code
+    re.compile(r"\[(?:Fig\.|Figure|Eq\.|Table)\s*[\d.]+\]\(#[^)]*\)"),  # cross references ([Fig. 1.3](#fig-x))
     re.compile(r"\]\([^)]*\)"),                            # link and image targets
     re.compile(r"<[^>\n]+>"),                              # HTML tags
     re.compile(r"https?://\S+"),                           # bare URLs
@@ -110,6 +111,7 @@ def test_no_hand_typed_numbers_in_prose(path):
         ("They report 25 % error six times faster {cite:p}`krizhevsky2012`.", []),
         ("See [fig](img/a-0.5.png) and <!-- 0.3 -->", []),
         ("$$\ny = 0.5 x\n$$", []),
+        ("as [Fig. 1.3](#fig-hinge) shows, 0.25 of them", ["0.25"]),
     ],
 )
 def test_the_rule_itself(text, expected):
