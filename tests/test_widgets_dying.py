@@ -173,3 +173,17 @@ def test_preactivation_histograms_and_bias_drift():
 def test_update_kill_rejects_bad_rates():
     with pytest.raises(ValueError):
         wdying.update_kill(-1.0)
+
+
+def test_the_kill_widget_draws_settings_where_seeds_diverge():
+    # ELU at lr 10**0.1 diverges in some seeds: the log loss axis must not meet an overflowing loss
+    import matplotlib.pyplot as plt
+
+    from relubook import widgets as rw
+    from relubook.widgets import dying as dying_widgets
+
+    fig = dying_widgets.update_kill(lr=10**0.1, bias=0.0, activation="elu")
+    assert rw.figure_png(fig).startswith(b"\x89PNG")
+    low, high = fig.axes[1].get_ylim()
+    assert 0 < low < high == dying_widgets.LOSS_CEILING
+    plt.close(fig)

@@ -38,6 +38,9 @@ def _kill_title(runs: dying.SeedRuns) -> str:
     return title
 
 
+LOSS_CEILING = 1e3  # the loss axis' top: a larger loss has diverged (log loss of a 2-class net starts near 0.7)
+
+
 def update_kill(lr: float, bias: float = 0.0, activation: str = "relu", *, ax=None):
     """The *kill a network* widget: train the chapter's network for its 20 seeds and show what died.
 
@@ -76,11 +79,16 @@ def update_kill(lr: float, bias: float = 0.0, activation: str = "relu", *, ax=No
         fig = axes[0].figure
     plot_decision_boundary(axes[0], partial(runs.predict_proba, k=0), X, y)
     axes[0].set_title(title, fontsize=8)
-    loss = np.where(np.isfinite(runs.loss), runs.loss, np.nan)
+    # A diverged seed's loss overflows: its curve stops, and a median beyond the axis is drawn at
+    # its top edge (a log axis cannot place inf or 1e300).
+    loss = np.where(np.isfinite(runs.loss) & (runs.loss < LOSS_CEILING), runs.loss, np.nan)
     axes[1].plot(runs.steps, loss, color=plotting.RELU_COLOR, linewidth=0.6, alpha=0.35)
-    axes[1].plot(runs.steps, np.nanmedian(np.where(np.isnan(loss), np.inf, loss), axis=1), color="0.1",
-                 linewidth=1.5, label="median")
+    median = np.nanmedian(np.where(np.isnan(loss), np.inf, loss), axis=1)
+    axes[1].plot(runs.steps, np.minimum(median, LOSS_CEILING), color="0.1", linewidth=1.5, label="median")
     axes[1].set_yscale("log")
+    shown = loss[np.isfinite(loss) & (loss > 0)]
+    low = max(float(shown.min()) if shown.size else 1e-3, LOSS_CEILING * 1e-12)
+    axes[1].set_ylim(10 ** np.floor(np.log10(low)), LOSS_CEILING)
     plotting.label_axes(axes[1], "step", "training loss", f"loss of {runs.n_seeds} seeds")
     dead = runs.dead_units.mean(axis=1)
     for i in range(len(dying.HIDDEN)):
