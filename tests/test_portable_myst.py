@@ -208,3 +208,9 @@ def test_numref_outside_the_numbered_chapters_says_where_the_figure_is(book):
     nb = nbformat.read(path, as_version=4)
     assert nb.cells[1].source == "Below: [the figure below](#fig-one)."
     assert nb.cells[-1].source == "See [the figure above](#fig-two) and [the figure above](#fig-one)."
+
+
+def test_a_key_with_an_underscore_links_to_the_id_the_site_writes():
+    # docutils turns "cite-cs231n_nn2" into the id "cite-cs231n-nn2"; the link must use the latter
+    assert nbtools.cite_anchor("cs231n_nn2") == "cite-cs231n-nn2"
+    assert nbtools.cite_anchor("glorot2011") == "cite-glorot2011"

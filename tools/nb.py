@@ -301,6 +301,13 @@ BIBLIOGRAPHY = "bibliography.md"
 CITE_ANCHOR = "cite-{key}"  # the site's ids (tools/sphinx_citelinks.py sets bibtex_cite_id to this)
 
 
+def cite_anchor(key: str) -> str:
+    """The id the site gives a bibliography entry: docutils normalises ids (``cs231n_nn2`` -> ``cite-cs231n-nn2``)."""
+    from docutils.nodes import make_id
+
+    return make_id(CITE_ANCHOR.format(key=key))
+
+
 def book_root(path: Path) -> Path:
     """The book a notebook belongs to: the nearest folder above it with a _toc.yml (else the project)."""
     for parent in Path(path).resolve().parents:
@@ -360,8 +367,8 @@ def _document_title(path: Path) -> str:
 
 def _cite_link(key: str, text: str, labels: dict, href: str) -> str:
     title = labels[key][2].replace('"', "'")
-    return f'[{text}]({href}#{CITE_ANCHOR.format(key=key)} "{title}")' if title else \
-        f"[{text}]({href}#{CITE_ANCHOR.format(key=key)})"
+    anchor = cite_anchor(key)
+    return f'[{text}]({href}#{anchor} "{title}")' if title else f"[{text}]({href}#{anchor})"
 
 
 def _citation(match: re.Match, labels: dict, href: str, where: str) -> str:

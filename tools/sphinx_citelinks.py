@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from docutils.nodes import make_id
+
 CITE_ID = "cite-{key}"
 BIBLIOGRAPHY_DOC = "bibliography"
 ENTRY = re.compile(r"^\s*@\s*(?!comment|string|preamble)\w+\s*[{(]\s*([^,\s]+)\s*,", re.IGNORECASE | re.MULTILINE)
@@ -36,7 +38,7 @@ def _doctree_read(app, doctree) -> None:
     keys = bib_keys([srcdir / f for f in app.config.bibtex_bibfiles])
     slugs = env.metadata[env.docname].setdefault("myst_slugs", {})
     for key in keys:
-        anchor = CITE_ID.format(key=key)
+        anchor = make_id(CITE_ID.format(key=key))  # the id docutils writes (underscores become hyphens)
         slugs.setdefault(anchor, (0, anchor, key))
 
 
