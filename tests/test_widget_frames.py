@@ -132,6 +132,35 @@ def test_live_precomputes_frames_for_the_site(monkeypatch, tmp_path):
     assert callable(box.redraw) and box.controls == controls
 
 
+def test_the_walk_sends_each_control_once_with_its_start(monkeypatch, tmp_path):
+    """The walk over the grid must not flood the IOPub channel (ZMQ drops messages past 1000).
+
+    Before the fix the gradient-flow walk sent about 1200 updates; on a loaded build some were
+    lost and the stored widget state kept a setting of the walk, so the page's dropdown read
+    leaky_relu over a sigmoid picture. Now each control sends one update, carrying its start.
+    """
+    monkeypatch.setenv(frames.FRAMES_ENV, str(tmp_path))
+    controls = toy_controls()
+    sent: list[tuple[str, dict]] = []
+    original = widgets.Widget._send
+
+    def record(self, msg, buffers=None):
+        if msg.get("method") == "update":
+            sent.append((self.model_id, dict(msg["state"])))
+        return original(self, msg, buffers)
+
+    monkeypatch.setattr(widgets.Widget, "_send", record)
+    frames.prepare(toy_update, controls, max_frames=30)
+    for name, control in controls.items():
+        mine = [state for model_id, state in sent if model_id == control.model_id]
+        assert len(mine) <= 1, f"{name}: {len(mine)} updates sent during the walk"
+        last = {k: v for state in mine for k, v in state.items()}
+        for key in ("value", "index"):
+            if key in last:
+                assert last[key] == control.get_state(key)[key], (name, key, last[key])
+    assert controls["a"].value == 1.0 and controls["kind"].index == 0
+
+
 def test_frames_are_cached_by_widget(monkeypatch, tmp_path):
     monkeypatch.setenv(frames.FRAMES_ENV, str(tmp_path))
     first = rw.live(toy_update, toy_controls(), max_frames=8).frames

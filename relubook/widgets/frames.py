@@ -37,7 +37,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import redirect_stdout
+from contextlib import ExitStack, redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -411,6 +411,24 @@ def _walk(controls: list, counts: list[int], hints: dict) -> _Walk:
     return walk
 
 
+def _held(controls) -> ExitStack:
+    """Hold every control's sync to the front end until the block ends (``Widget.hold_sync``).
+
+    The walk sets each control hundreds of times (the gradient-flow widget's 784 settings make
+    about 1200 changes). Sent one by one, they flood the kernel's IOPub channel, whose ZMQ queues
+    drop messages beyond their high-water mark (1000) when the client reads slowly, as on a loaded
+    build machine: the notebook's stored widget state then keeps some setting of the walk instead
+    of the start, and the page's controls disagree with its picture. Held, each control sends its
+    final state once.
+    """
+    stack = ExitStack()
+    for control in controls:
+        hold = getattr(control, "hold_sync", None)
+        if hold is not None:
+            stack.enter_context(hold())
+    return stack
+
+
 def _state(control) -> dict:
     if _is_selection(control):  # its options (the index left by the walk says nothing)
         return {"labels": list(control._options_labels)}
@@ -505,7 +523,8 @@ def prepare(update: Callable, controls: Mapping[str, object], *, name: str | Non
         else:
             full.append(len(hint))
     counts = plan_counts(full, cap)
-    walk = _walk(items, counts, hints)
+    with _held(control for _, control in items):  # the walk sends each control's state once, at its end
+        walk = _walk(items, counts, hints)
     name = name or widget_name(update)
     spec = json.dumps({"controls": [[k, g.keys, g.labels] for (k, _), g in zip(items, walk.grids0, strict=True)],
                        "points": [p[1] for p in walk.points]}, default=str)

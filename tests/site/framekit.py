@@ -140,6 +140,8 @@ def exercise_page(browser, base_url: str, page: str, offline_context, fragment: 
         context.close()
         return run
     run.players = tab.evaluate(READ_PLAYERS)
+    for player in run.players:  # before any move: the stored widget state agrees with the stored picture
+        run.problems += _check_agrees(player, f"{page} {player['name']}, as {'opened' if fragment else 'loaded'}")
     if fragment:
         context.close()
         return run

@@ -68,11 +68,6 @@ def test_every_frame_has_alt_text_naming_its_setting():
 def test_every_control_changes_the_picture_and_back(run_page, page):
     run = run_page(page)
     assert run.players, f"{page}: no precomputed widget was wired"
-    known = [p for p in run.problems if "gradient_flow control 0 (dropdown): moving it back did not restore" in p]
-    if known and len(known) == len(run.problems):
-        # Known bug, open in issue 16 (session 4's note): on some builds, moving the gradient-flow widget's
-        # activation dropdown back shows another depth/scale frame. Any other problem still fails here.
-        pytest.xfail(known[0])
     assert not run.problems, "\n".join(run.problems)
     controls = sum(1 for p in run.players for c in p["controls"]
                    if c["kind"] in ("slider", "dropdown", "play") and not c["disabled"]
