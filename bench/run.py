@@ -127,9 +127,8 @@ def relu_ladder(n: int = N) -> dict:
     goals = [
         goal("relubook relu vs np.maximum (1e7 float32)", ratio, 1.10, "×"),
         goal("relubook relu on a 3-element array", t_tiny * 1e6, 5.0, "µs"),
-        goal("2-thread np.maximum vs 2-thread copy", ratio2, 1.30, "×"),
-    ]
-    return {"n": n, "dtype": "float32", "rows": rows, "tiny_relu_us": t_tiny * 1e6,
+    ]  # np.maximum on two threads against the two-thread copy is in the table (ratio2), not a goal of issue 19
+    return {"n": n, "dtype": "float32", "rows": rows, "tiny_relu_us": t_tiny * 1e6, "two_thread_max_vs_copy": ratio2,
             "tiny_np_maximum_us": t_tiny_np * 1e6, "goals": goals}
 
 
@@ -178,7 +177,49 @@ def find_torch_python() -> tuple[str | None, str]:
         if run.returncode == 0:
             return str(path), run.stdout.strip()
     where = given if given else ", ".join(str(p) for p in TORCH_CANDIDATES)
-    return None, f"no interpreter with torch ({TORCH_ENV} unset or not importing torch; looked at {where})"
+    if given:
+        return None, f"{TORCH_ENV}={given} does not import torch"
+    made, why = make_torch_env()
+    if made:
+        return find_torch_python()
+    return None, f"no interpreter with torch (looked at {where}); {why}"
+
+
+#: The PyTorch the report compares with, installed (CPU build) into the throwaway TORCH_CANDIDATES[0].
+TORCH_PIN = "2.13.0"
+TORCH_INSTALL_SECONDS = 300
+
+
+def make_torch_env() -> tuple[bool, str]:
+    """Create ``.bench-torch`` (git-ignored, never in requirements.txt) with PyTorch's CPU build.
+
+    Tries pip's configured indexes and wheel folders (``torch==2.13.0+cpu``), then PyTorch's CPU
+    index. Returns ``(made, reason)``; the bench then reports the PyTorch goals as not measured,
+    with the reason, when no attempt worked within its time.
+    """
+    if os.environ.get("RELUBOOK_BENCH_NO_TORCH_INSTALL"):
+        return False, "RELUBOOK_BENCH_NO_TORCH_INSTALL is set"
+    venv = TORCH_CANDIDATES[0].parent.parent
+    deadline = time.monotonic() + TORCH_INSTALL_SECONDS
+    try:
+        if not TORCH_CANDIDATES[0].exists():
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True, timeout=120)
+        pip = [str(TORCH_CANDIDATES[0]), "-m", "pip", "install", "--only-binary", ":all:", "--quiet"]
+        attempts = [[f"torch=={TORCH_PIN}+cpu"],
+                    [f"torch=={TORCH_PIN}", "--index-url", "https://download.pytorch.org/whl/cpu"]]
+        errors = []
+        for args in attempts:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            print(f"[bench] installing PyTorch for the comparison: pip install {' '.join(args)}", flush=True)
+            run = subprocess.run(pip + args, capture_output=True, text=True, timeout=left)
+            if run.returncode == 0:
+                return True, "installed"
+            errors.append((run.stderr or run.stdout).strip().splitlines()[-1:] or ["failed"])
+        return False, "installing torch's CPU build failed: " + "; ".join(e[0] for e in errors)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return False, f"installing torch failed: {type(exc).__name__}: {exc}"
 
 
 class TorchPeer:
@@ -623,9 +664,8 @@ def issue19_lines(results: dict) -> list[str]:
          "makes one; on a loaded machine the ratio moves by about 0.3 from run to run.")
     item("2", "smooth activations within 4× PyTorch, GELU within 8×",
          [g for g in costs if "PyTorch" in g["goal"]],
-         "NumPy makes one pass per operation (GELU's fitted erfc is about 25), PyTorch one fused pass; "
-         "without an interpreter that has torch the comparison is not measured, and each activation's cost "
-         "against the copy floor (section 2) stands instead.")
+         "NumPy makes one pass through the cache per operation (exact GELU's fitted tail takes about 20), "
+         "PyTorch one fused pass; a loaded machine moves these ratios by a quarter from run to run.")
     tests = results.get("activation_tests", {}).get("goals", [])
     item("3", "nothing else gets worse (values, dtypes, NaN/±inf, immutability, no warnings, edge-grid accuracy; "
               "relu ≤ 1.1× np.maximum and < 5 µs on 3 elements)",
@@ -639,8 +679,8 @@ def issue19_lines(results: dict) -> list[str]:
                "text": f"median {r['median_ms']:.0f} / p95 {r['p95_ms']:.0f} ms"} for r in widgets]
     nb = results.get("notebooks", {}).get("goals", [])
     item("5", "widgets (pure update median ≤ 50 ms, p95 ≤ 100 ms; training ≤ 1 s) and all notebooks ≤ 60 s",
-         wgoals + nb, "These belong to the widgets' and notebooks' owners (sections 4 and 6 give the numbers).",
-         owner="reported here, not changed by the performance work")
+         wgoals + nb, "Sections 4 and 6 give every widget's and notebook's time; on a loaded machine they "
+         "grow with the load (a run beside a build took four times as long).")
     out.append("   The whole `make test` under 30 minutes on 2 cores is not measured by `make bench` "
                "(it would take the bench's whole budget): time `make test` itself.")
     item("6", "scaling from 10³ to 10⁸ elements shown beside the copy floor",

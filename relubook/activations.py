@@ -470,67 +470,72 @@ def _check_approximate(approximate: str) -> str:
     return approximate
 
 
-# The upper tail of the normal distribution, 0.5 * erfc(z) with z = |x| / sqrt(2), as
-# 0.5 * t * exp(-z**2 + P(t)) with t = 1 / (1 + 0.4 z): the form of Numerical Recipes' erfcc,
-# with a degree-6 P fitted here (minimax by Lawson's iteration against mpmath) so that its
-# relative error is below 2.4e-6 for z <= 10.5, where float32's Phi underflows. The factor 0.5
-# sits in the constant term. Float64 keeps scipy.special.ndtr: correctly rounded, but one
-# element at a time (about 30 times slower than this form in float32).
-_ERFC_K = 0.4 / math.sqrt(2.0)  # t = 1 / (1 + _ERFC_K |x|)
-_ERFC_P = [-1.488443165238621 + math.log(0.5), 0.9945426945028755, 0.4707186805914266,
-           -0.05639761376392711, 0.5773987811525294, -0.7317948163734038, 0.2339777784174657]
-# Evaluated in u = K t = 1 / (|x| + 1 / K) (one addition and one reciprocal): P's coefficients
-# rescaled by K**-i, and 1 / K moved into the constant term, where exp turns it into a factor.
-_ERFC_INV_K = 1.0 / _ERFC_K
-_ERFC_P32 = [c * _ERFC_INV_K**i for i, c in enumerate(_ERFC_P)]
-_ERFC_P32[0] += math.log(_ERFC_INV_K)
-_GELU_CLIP = 40.0  # beyond, Phi(-|x|) underflows in float32
+# The upper tail of the normal distribution in float32, in the form NumPy evaluates fastest (one
+# pass through the cache per ufunc, so every pass saved counts): with a = |x| and w = a / (a + C),
+#     a Phi(-a) = w exp(Q(w) - a**2 / 2)      and      Phi(-a) = (1 - w) exp(Q(w) - a**2 / 2) / C,
+# Q of degree 5, fitted (minimax by Lawson's iteration, tools/fit_gelu_tail.py) to a relative
+# error below 6.1e-6 for a <= 13.3, where float32's gelu(-a) is still a normal number; float32
+# arithmetic adds about as much again in the far tail (the exponent is near -88 there).
+# Float64 keeps scipy.special.ndtr: correctly rounded, but one element at a time.
+_TAIL_C = 2.87
+_TAIL_Q = [0.3611709405479983, -1.290600547316573, -0.2813781710669997, 0.09965616034012088,
+           0.4225617350476005, -0.23179055583757305]
+# Both exponentials are taken base 2 (NumPy's float32 exp2 is about twice as fast as its exp):
+# Q and a**2 / 2 are scaled by log2(e), for free in the constants.
+_LOG2E = 1.0 / math.log(2.0)
+_TAIL_Q2 = [q * _LOG2E for q in _TAIL_Q]
+_TAIL_Q2_TWICE_OVER_C = [_TAIL_Q2[0] + math.log2(2 / _TAIL_C), *_TAIL_Q2[1:]]  # 2 exp(Q) / C
+_HALF_LOG2E = 0.5 * _LOG2E
+_GELU_CLIP = 40.0  # beyond, Phi(-|x|) underflows in float32; a clipped +-inf keeps w finite
 
 
-def _upper_tail_into(a: np.ndarray, out: np.ndarray, t: np.ndarray, g: np.ndarray) -> np.ndarray:
-    """``out = Phi(-a) = erfc(a / sqrt(2)) / 2`` for float32 ``0 <= a <= 40`` (NaN stays NaN); ``t``, ``g`` scratch."""
-    coefs = _ERFC_P32
-    np.add(a, _ERFC_INV_K, out=t)
-    np.reciprocal(t, out=t)  # u
-    np.multiply(t, coefs[-1], out=out)  # Horner: P in u
+def _tail_exponent_into(x, a, w, out, coefs) -> np.ndarray:
+    """``a = min(|x|, 40)``, ``w = a / (a + C)`` and ``out = Q(w)`` (``coefs``: Q's, lowest first)."""
+    np.abs(x, out=a)
+    np.minimum(a, _GELU_CLIP, out=a)
+    np.add(a, _TAIL_C, out=w)
+    np.divide(a, w, out=w)
+    np.multiply(w, coefs[-1], out=out)  # Horner
     out += coefs[-2]
     for c in coefs[-3::-1]:
-        out *= t
+        out *= w
         out += c
-    np.multiply(a, a, out=g)
-    g *= 0.5
-    out -= g
-    np.exp(out, out=out)
-    out *= t
     return out
 
 
-def _gelu_kernel(x, out, a, t, g):
-    """``gelu(x) = max(x, 0) - |x| * Phi(-|x|)``: no cancellation on either side."""
-    np.abs(x, out=a)
-    np.minimum(a, _GELU_CLIP, out=a)
-    _upper_tail_into(a, out, t, g)
-    out *= a
+def _gelu_kernel(x, out, a, w, g):
+    """``gelu(x) = max(x, 0) - a Phi(-a)`` with ``a = |x|``: no cancellation on either side."""
+    _tail_exponent_into(x, a, w, out, _TAIL_Q2)
+    np.square(a, out=g)
+    g *= _HALF_LOG2E
+    out -= g
+    np.exp2(out, out=out)
+    out *= w  # a Phi(-a)
     np.maximum(x, 0, out=g)
     np.subtract(g, out, out=out)
 
 
-def _gelu_grad_kernel(x, out, a, t, g):
-    """``Phi(x) + x phi(x) = H + s (|x| phi(x) - Phi(-|x|))`` with ``s = copysign(1, x)``, ``H = (1 + s) / 2``."""
-    np.abs(x, out=a)
-    np.minimum(a, _GELU_CLIP, out=a)
-    _upper_tail_into(a, out, t, g)
-    np.multiply(a, a, out=g)
-    g *= -0.5
-    np.exp(g, out=g)
-    g *= a
-    g *= _INV_SQRT_2PI
+def _gelu_grad_kernel(x, out, a, w, g):
+    """``Phi(x) + x phi(x) = H + (2 H - 1) D``, ``D = a phi(a) - Phi(-a)``, ``H = 1`` where ``x > 0`` else 0.
+
+    ``D = exp(-a**2 / 2) (a / sqrt(2 pi) - (1 - w) exp(Q(w)) / C)``: a product, so neither tail
+    cancels. Where ``x <= 0`` (and at both zeros, where ``D = -1/2``) the result is ``-D``
+    exactly; ``H`` from a comparison is cheaper than ``copysign``.
+    """
+    _tail_exponent_into(x, a, w, out, _TAIL_Q2_TWICE_OVER_C)
+    np.exp2(out, out=out)
+    np.subtract(1.0, w, out=g)
+    out *= g  # 2 Phi(-a) exp(a**2 / 2)
+    np.multiply(a, 2 * _INV_SQRT_2PI, out=g)
     g -= out
-    np.copysign(1.0, x, out=t)
-    g *= t
-    t += 1
-    t *= 0.5
-    np.add(t, g, out=out)
+    np.square(a, out=out)
+    out *= -_HALF_LOG2E
+    np.exp2(out, out=out)
+    g *= out  # 2 D
+    np.greater(x, 0, out=out, casting="unsafe")  # H
+    np.subtract(out, 0.5, out=a)
+    a *= g  # (2 H - 1) D
+    out += a
 
 
 _GELU_TANH_CLIP = 25.0  # sigmoid(2 y) underflows beyond, even in float64
@@ -585,8 +590,9 @@ def gelu(x, approximate: str = "none"):
     -----
     In float32 and float16, ``Phi`` is not taken from
     :func:`scipy.special.ndtr` (which runs one element at a time) but from a
-    fitted formula of NumPy ufuncs (see ``_ERFC_P32``), accurate to about
-    ``3e-6`` relative, tails included; float64 keeps ``ndtr``. The tanh form is evaluated as
+    fitted formula of NumPy ufuncs (see ``_TAIL_Q``), accurate to about
+    ``1.3e-5`` relative where the result is a normal float32, tails included;
+    float64 keeps ``ndtr``. The tanh form is evaluated as
     ``x * sigmoid(2 y)``, which equals ``0.5 x (1 + tanh(y))`` without its
     cancellation for negative ``x``.
     """
