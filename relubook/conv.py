@@ -33,9 +33,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
-from threadpoolctl import threadpool_limits
 
 from . import activations as _activations
+from ._blas import one_blas_thread
 
 __all__ = [
     "CNN",
@@ -334,7 +334,7 @@ def train_cnn(data: Digits, *, activation: str = "relu", seed: int = 0, epochs: 
 
     # one BLAS thread: on matrices this small, more threads only wait for each other (many times
     # slower on a busy 2-core machine); the results are the same
-    with np.errstate(all="ignore"), threadpool_limits(limits=1, user_api="blas"):
+    with np.errstate(all="ignore"), one_blas_thread():
         record()
         for _ in range(cfg["epochs"]):
             order = rng.permutation(n)
@@ -448,7 +448,7 @@ def epochs_to_error(data: Digits, activation: str, *, lrs: tuple[float, ...] = (
                 return True
             return None
 
-        with threadpool_limits(limits=1, user_api="blas"):  # small matrices: one thread is fastest
+        with one_blas_thread():  # small matrices: one thread is fastest
             train(model, X, y, lr=lr, steps=steps_per_epoch * max_epochs, batch_size=batch_size,
                   rng=np.random.default_rng(seed + 1), record_every=every, callback=stop)
         epochs_by_lr[lr] = reached[0] if reached else None

@@ -20,9 +20,9 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from . import datasets
+from ._blas import one_blas_thread
 from .network import MLP, train
 
 __all__ = [
@@ -227,7 +227,7 @@ def playground_step(state: PlaygroundState, n_steps: int) -> PlaygroundState:
                                                    list(state.accuracy), list(state.dead))
     if n_steps == 0 or new.diverged:
         return new
-    with threadpool_limits(limits=1, user_api="blas"):  # 200 points: one BLAS thread is fastest
+    with one_blas_thread():  # 200 points: one BLAS thread is fastest
         history = train(new.model, new.X, new.y, lr=new.lr, steps=int(n_steps), record_every=int(n_steps))
     if history.diverged:
         new.diverged = True
