@@ -253,11 +253,13 @@ def leaky_relu_grad(x, alpha: float = 0.01):
 
 
 def _unit_step_max_kernel(alpha: float):
-    """``out = max(x > 0, alpha)``: 1 for ``x > 0``, ``alpha`` otherwise (for ``0 <= alpha <= 1``)."""
+    """``out = max(sign(x), alpha)``: 1 for ``x > 0``, ``alpha`` otherwise, NaN for NaN (``0 <= alpha <= 1``).
+
+    Two passes: ``sign`` is 1, 0, -1 or NaN, and ``maximum`` keeps NaN.
+    """
     def kernel(x, out):
-        np.greater(x, 0, out=out, casting="unsafe")
+        np.sign(x, out=out)
         np.maximum(out, alpha, out=out)
-        _keep_nan(out, x)  # while the block is in the cache
     return kernel
 
 
