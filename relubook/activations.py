@@ -24,7 +24,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import special
 
 __all__ = [
     "Activation",
@@ -582,6 +581,13 @@ def _gelu_tanh_grad_kernel(x, out, a, t, g):
     out += g
 
 
+def _ndtr(x: np.ndarray) -> np.ndarray:
+    """``scipy.special.ndtr``, imported on first use (scipy.special takes a tenth of a second to load)."""
+    from scipy import special
+
+    return special.ndtr(x)
+
+
 def gelu(x, approximate: str = "none"):
     """Gaussian error linear unit (Hendrycks & Gimpel, 2016), ``x * Phi(x)``.
 
@@ -607,7 +613,7 @@ def gelu(x, approximate: str = "none"):
     w = _work(arr)
     if approximate == "none" and w.dtype.itemsize > 4:
         xc = np.maximum(w, -60)  # Phi(-60) == 0: avoids -inf * 0
-        return _finish(xc * special.ndtr(xc), arr.dtype, scalar)
+        return _finish(xc * _ndtr(xc), arr.dtype, scalar)
     kernel = _gelu_kernel if approximate == "none" else _gelu_tanh_kernel
     return _finish(_blockwise(kernel, w, 3), arr.dtype, scalar)
 
@@ -619,7 +625,7 @@ def gelu_grad(x, approximate: str = "none"):
     w = _work(arr)
     if approximate == "none" and w.dtype.itemsize > 4:
         xc = np.clip(w, -60, 60)
-        return _finish(special.ndtr(w) + xc * _INV_SQRT_2PI * np.exp(-0.5 * xc * xc), arr.dtype, scalar)
+        return _finish(_ndtr(w) + xc * _INV_SQRT_2PI * np.exp(-0.5 * xc * xc), arr.dtype, scalar)
     kernel = _gelu_grad_kernel if approximate == "none" else _gelu_tanh_grad_kernel
     return _finish(_blockwise(kernel, w, 3), arr.dtype, scalar)
 

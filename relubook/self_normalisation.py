@@ -22,7 +22,6 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import integrate
 
 from . import activations
 
@@ -108,6 +107,8 @@ def variance_map(nu: float, name: str = "selu") -> tuple[float, float]:
     def moment(p: int) -> float:
         def integrand(t: float) -> float:
             return float(act.forward(sd * t, **act.params)) ** p * math.exp(-0.5 * t * t) / math.sqrt(2 * math.pi)
+
+        from scipy import integrate  # loaded on first use (a tenth of a second)
 
         return sum(integrate.quad(integrand, lo, hi, epsabs=1e-13, epsrel=1e-12, limit=200)[0]
                    for lo, hi in [(-40.0, 0.0), (0.0, 40.0)])

@@ -30,7 +30,6 @@ import timeit
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-from scipy import integrate, optimize
 
 from . import activations
 
@@ -109,6 +108,8 @@ def mean_on_standard_normal(name: str, **params) -> float:
     def integrand(x: float) -> float:
         return float(_f(act, x, **params)) * _INV_SQRT_2PI * math.exp(-0.5 * x * x)
 
+    from scipy import integrate  # loaded on first use, not at import (a tenth of a second)
+
     total = 0.0
     for lo, hi in [(-40.0, 0.0), (0.0, 6.0), (6.0, 40.0)]:
         total += integrate.quad(integrand, lo, hi, epsabs=1e-13, epsrel=1e-12, limit=200)[0]
@@ -144,6 +145,8 @@ def measure_minimum(name: str, **params) -> dict:
                 "saturation": saturation}
     if grid_min < saturation - ZERO_TOL:
         lo, hi = _GRID[max(i - 2, 0)], _GRID[min(i + 2, len(_GRID) - 1)]
+        from scipy import optimize  # loaded on first use
+
         res = optimize.minimize_scalar(lambda x: float(_f(act, x, **params)), bounds=(lo, hi),
                                        method="bounded", options={"xatol": 1e-10})
         x_min, y_min = (float(res.x), float(res.fun)) if res.fun <= grid_min else (float(_GRID[i]), grid_min)

@@ -24,7 +24,6 @@ import math
 from collections.abc import Iterable
 
 import numpy as np
-from scipy import optimize
 
 from .. import activations
 from ..tables import mean_on_standard_normal
@@ -558,6 +557,8 @@ def quiz_nonzero_gradient(answer_set, *, quiet: bool = False):
 
 def _elu_zero_mean_reference() -> float:
     """The ELU alpha with zero mean output on N(0, 1), by root finding on the quadrature mean."""
+    from scipy import optimize  # here, not at import: scipy.optimize takes a tenth of a second to load
+
     return float(optimize.brentq(lambda a: mean_on_standard_normal("elu", alpha=a), 0.5, 3.0, xtol=1e-12))
 
 
