@@ -603,7 +603,7 @@ def gelu(x, approximate: str = "none"):
     In float32 and float16, ``Phi`` is not taken from
     :func:`scipy.special.ndtr` (which runs one element at a time) but from a
     fitted formula of NumPy ufuncs (see ``_TAIL_Q``), accurate to about
-    ``1.3e-5`` relative where the result is a normal float32, tails included;
+    ``1.5e-5`` relative where the result is a normal float32, tails included;
     float64 keeps ``ndtr``. The tanh form is evaluated as
     ``x * sigmoid(2 y)``, which equals ``0.5 x (1 + tanh(y))`` without its
     cancellation for negative ``x``.
