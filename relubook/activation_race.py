@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._args import check_int
 from .conv import Digits, RaceResult, epochs_to_error
 from .network import MLP
 
@@ -116,8 +117,7 @@ def gradient_ratio(activation: str, depth: int, seed: int, *, data: Digits, widt
     -------
     float
     """
-    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 1:
-        raise ValueError(f"depth must be an int >= 1, got {depth!r}")
+    check_int(depth, "depth", 1)
     X = np.asarray(data.X_train[:n]).reshape(n, -1)
     y = np.asarray(data.y_train[:n])
     model = MLP([X.shape[1], *[int(width)] * int(depth), 10], activation, rng=np.random.default_rng(seed),

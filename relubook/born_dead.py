@@ -42,12 +42,12 @@ ReLU network dies in probability as its depth goes to infinity.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
 
+from ._args import check_int
 from .network import RAI_SIGMA
 
 __all__ = [
@@ -67,14 +67,6 @@ __all__ = [
 
 #: Initialisations understood by this module.
 INITS: tuple[str, ...] = ("he", "rai")
-
-
-def _check_int(name: str, value: object, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
-    return int(value)
 
 
 def _check_rng(rng: object) -> np.random.Generator:
@@ -160,10 +152,10 @@ def born_dead_curve(width: int, max_depth: int, *, n_nets: int = 2000, rng: np.r
         layer is exactly zero, so the tolerance matters only for "rai", whose surviving deep
         networks vary less and less with depth.
     """
-    width = _check_int("width", width)
-    max_depth = _check_int("max_depth", max_depth)
-    n_nets = _check_int("n_nets", n_nets)
-    n_points = _check_int("n_points", n_points, minimum=2)
+    width = check_int(width, "width")
+    max_depth = check_int(max_depth, "max_depth")
+    n_nets = check_int(n_nets, "n_nets")
+    n_points = check_int(n_points, "n_points", 2)
     rng = _check_rng(rng)
     lo, hi = _check_interval(interval)
     x = np.linspace(lo, hi, n_points)
@@ -216,14 +208,14 @@ def single_point_bound(layer_widths: Sequence[int]) -> float:
     -------
     float
     """
-    widths = [_check_int("layer width", w) for w in layer_widths]
+    widths = [check_int(w, "layer width") for w in layer_widths]
     return float(1.0 - np.prod([1.0 - 2.0 ** -w for w in widths]))
 
 
 def single_point_bound_curve(width: int, max_depth: int) -> np.ndarray:
     """:func:`single_point_bound` for ``depth = 1 .. max_depth`` layers of equal ``width``."""
-    width = _check_int("width", width)
-    depths = np.arange(1, _check_int("max_depth", max_depth) + 1)
+    width = check_int(width, "width")
+    depths = np.arange(1, check_int(max_depth, "max_depth") + 1)
     return 1.0 - (1.0 - 2.0 ** -width) ** depths
 
 
@@ -242,12 +234,12 @@ def network_outputs(depth: int, width: int, *, n_nets: int, rng: np.random.Gener
     outputs : numpy.ndarray
         Shape ``(n_nets, n_points)``.
     """
-    depth = _check_int("depth", depth)
-    width = _check_int("width", width)
-    n_nets = _check_int("n_nets", n_nets)
+    depth = check_int(depth, "depth")
+    width = check_int(width, "width")
+    n_nets = check_int(n_nets, "n_nets")
     rng = _check_rng(rng)
     lo, hi = _check_interval(interval)
-    x = np.linspace(lo, hi, _check_int("n_points", n_points, minimum=2))
+    x = np.linspace(lo, hi, check_int(n_points, "n_points", 2))
     a = np.broadcast_to(x[None, :, None], (n_nets, x.size, 1)).copy()
     fan_in = 1
     for _ in range(depth):
@@ -284,8 +276,8 @@ def born_dead_probability(depth: int, width: int, *, n_nets: int = WIDGET_NETS, 
     does not depend on how deep the curve goes: one curve to depth 50 answers every depth
     of the slider, with exactly the number a curve stopped at that depth would give.
     """
-    depth, width = _check_int("depth", depth), _check_int("width", width)
-    n_nets = _check_int("n_nets", n_nets)
+    depth, width = check_int(depth, "depth"), check_int(width, "width")
+    n_nets = check_int(n_nets, "n_nets")
     if depth <= WIDGET_DEPTHS and width in WIDGET_WIDTHS:
         for w in WIDGET_WIDTHS:  # the slider's widths at once: one pause on first use, none later
             _cached_curve(w, WIDGET_DEPTHS, n_nets, init)
@@ -303,13 +295,13 @@ def _cached_outputs(depth: int, width: int, n_shown: int, init: str) -> tuple[np
 
 def shown_networks(depth: int, width: int, *, n_shown: int = 6, init: str = "he") -> tuple[np.ndarray, np.ndarray]:
     """Outputs over [-1, 1] of the ``n_shown`` networks the widget draws (seeded by the setting; cached)."""
-    depth, width = _check_int("depth", depth), _check_int("width", width)
-    return _cached_outputs(depth, width, _check_int("n_shown", n_shown), init)
+    depth, width = check_int(depth, "depth"), check_int(width, "width")
+    return _cached_outputs(depth, width, check_int(n_shown, "n_shown"), init)
 
 
 def wilson_interval(p: float, n: int, z: float = 1.96) -> tuple[float, float]:
     """Wilson score interval (95 % by default) for a fraction ``p`` observed in ``n`` trials."""
-    n = _check_int("n", n)
+    n = check_int(n, "n")
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     return float(max(0.0, centre - half)), float(min(1.0, centre + half))

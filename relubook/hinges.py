@@ -20,6 +20,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from ._args import check_int
+
 __all__ = [
     "HINGE_INTERVAL",
     "NEURON_TARGET",
@@ -111,8 +113,7 @@ def hinge_knots(k: int, interval: tuple[float, float] = HINGE_INTERVAL) -> np.nd
     ValueError
         If ``k`` is not a positive integer.
     """
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be a positive integer, got {k!r}")
+    check_int(k, "k", 1)
     left, right = interval
     return left + (right - left) * (np.arange(int(k)) + 0.5) / int(k)
 

@@ -45,6 +45,8 @@ import numpy as np
 
 from relubook import activations as _activations
 
+from ._args import check_int
+
 __all__ = ["INITS", "LOSSES", "MLP", "History", "train"]
 
 #: Names accepted by the ``init`` argument of :class:`MLP` (a float is also accepted).
@@ -77,14 +79,6 @@ def _check_rng(rng: object, name: str = "rng") -> np.random.Generator:
             f"got {type(rng).__name__}"
         )
     return rng
-
-
-def _check_positive_int(name: str, value: object, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
-    return int(value)
 
 
 def _check_real(name: str, value: object) -> float:
@@ -626,10 +620,10 @@ def train(
     lr = _check_real("lr", lr)
     if lr < 0:
         raise ValueError(f"lr must be >= 0, got {lr!r}")
-    steps = _check_positive_int("steps", steps, minimum=0)
-    record_every = _check_positive_int("record_every", record_every)
+    steps = check_int(steps, "steps", 0)
+    record_every = check_int(record_every, "record_every")
     if batch_size is not None:
-        batch_size = _check_positive_int("batch_size", batch_size)
+        batch_size = check_int(batch_size, "batch_size")
         if batch_size >= n:
             batch_size = None
     if batch_size is not None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import datasets
+from ._args import check_int
 from ._blas import one_blas_thread
 from .network import MLP, train
 
@@ -182,8 +183,7 @@ def make_playground(dataset: str, activation: str, width: int, depth: int, lr: f
         raise ValueError(f"depth must be an int in 1..6, got {depth!r}")
     if not (isinstance(lr, (int, float, np.floating)) and 0 < lr <= 10):
         raise ValueError(f"lr must be a number in (0, 10], got {lr!r}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be an int >= 0, got {seed!r}")
+    check_int(seed, "seed", 0)
     rng = np.random.default_rng(int(seed))
     noise = {"noise": NOISE[dataset]} if dataset in NOISE else {}
     X, y = datasets.make(dataset, N_POINTS, rng=rng, **noise)

@@ -37,6 +37,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from . import activations
+from ._args import check_int
 
 __all__ = [
     "FLOW_ACTIVATIONS",
@@ -70,12 +71,6 @@ def _rng(rng) -> np.random.Generator:
     raise TypeError(f"rng must be a numpy Generator or an integer seed, got {type(rng).__name__}")
 
 
-def _positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
 INIT_NAMES = ("he", "glorot", "xavier", "lecun", "default")
 
 
@@ -106,8 +101,8 @@ def init_std(init: str | float, fan_in: int, activation: str = "relu", scale: fl
     >>> round(init_std("he", 64), 4), round(init_std("lecun", 64), 4), round(init_std("glorot", 64, fan_out=192), 4)
     (0.1768, 0.125, 0.0884)
     """
-    fan_in = _positive_int(fan_in, "fan_in")
-    fan_out = fan_in if fan_out is None else _positive_int(fan_out, "fan_out")
+    fan_in = check_int(fan_in, "fan_in")
+    fan_out = fan_in if fan_out is None else check_int(fan_out, "fan_out")
     act = activations.get(activation)
     if isinstance(init, numbers.Real) and not isinstance(init, bool):
         return float(init) * scale
@@ -131,8 +126,8 @@ def layer_stds(init, depth: int, width: int, activation: str = "relu", scale: fl
     sequence of ``depth`` numbers. Raises ``ValueError`` unless every standard
     deviation is a finite number >= 0.
     """
-    depth = _positive_int(depth, "depth")
-    width = _positive_int(width, "width")
+    depth = check_int(depth, "depth")
+    width = check_int(width, "width")
     if callable(init):
         stds = np.array([float(init(width)) for _ in range(depth)]) * scale
     elif isinstance(init, (str, numbers.Real)):
@@ -150,7 +145,7 @@ def layer_stds(init, depth: int, width: int, activation: str = "relu", scale: fl
 
 def _forward(depth, width, activation, init, rng, n_samples, scale):
     rng = _rng(rng)
-    n_samples = _positive_int(n_samples, "n_samples")
+    n_samples = check_int(n_samples, "n_samples")
     act = activations.get(activation)
     stds = layer_stds(init, depth, width, activation, scale)
     h = rng.standard_normal((n_samples, width))
@@ -169,8 +164,8 @@ def _pooled_second_moments(depth, width, activation, init, rng, n_samples, scale
                            centred: bool) -> np.ndarray:
     """Per-layer variance (``centred``) or mean square of the activations, averaged over networks."""
     rng = _rng(rng)
-    n_networks = _positive_int(n_networks, "n_networks")
-    moments = np.zeros(_positive_int(depth, "depth") + 1)
+    n_networks = check_int(n_networks, "n_networks")
+    moments = np.zeros(check_int(depth, "depth") + 1)
     for _ in range(n_networks):
         _, _, hs, _, _ = _forward(depth, width, activation, init, rng, n_samples, scale)
         moments += np.array([h.var() if centred else np.mean(np.square(h)) for h in hs])
@@ -392,7 +387,7 @@ def gradient_flow(activation: str, depth: int, init_scale: float = 1.0, wrt: str
 def vanishing_depth(activation: str = "sigmoid", threshold: float = 1e-6, init_scale: float = 1.0,
                     max_depth: int = 60) -> int | None:
     """Smallest depth whose :func:`gradient_flow` ratio first/last is below ``threshold`` (None if none)."""
-    for depth in range(2, _positive_int(max_depth, "max_depth") + 1):
+    for depth in range(2, check_int(max_depth, "max_depth") + 1):
         norms = gradient_flow(activation, depth, init_scale)
         if norms[0] / norms[-1] < threshold:
             return depth

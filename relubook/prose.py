@@ -21,6 +21,8 @@ from numbers import Real
 
 import numpy as np
 
+from ._args import check_int
+
 __all__ = ["Shown", "shown", "spread", "count_of", "percent"]
 
 
@@ -149,8 +151,7 @@ def count_of(count: object, total: object, noun: str = "") -> Shown:
         If ``count`` is negative or larger than ``total``.
     """
     for name, v in (("count", count), ("total", total)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
-            raise TypeError(f"{name} must be an integer, got {type(v).__name__}")
+        check_int(v, name, None)
     if not 0 <= int(count) <= int(total):
         raise ValueError(f"count must be between 0 and total={int(total)}, got {int(count)}")
     text = f"{int(count)} of {int(total)}"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import activations as _activations
+from ._args import check_int
 
 __all__ = ["adding_problem", "gradient_through_time"]
 
@@ -38,10 +39,8 @@ def adding_problem(n: int, steps: int, rng: np.random.Generator) -> tuple[np.nda
     y : numpy.ndarray
         Shape ``(n,)``: the sum of the two marked numbers.
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be an int >= 1, got {n!r}")
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 2:
-        raise ValueError(f"steps must be an int >= 2, got {steps!r}")
+    check_int(n, "n", 1)
+    check_int(steps, "steps", 2)
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     values = rng.uniform(0.0, 1.0, size=(n, steps))

@@ -20,6 +20,8 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.colors import ListedColormap
 
+from ._args import check_int
+
 __all__ = [
     "activation_patterns",
     "count_regions",
@@ -212,8 +214,7 @@ def sawtooth_network(k: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
         Hidden layers for a 1-D input (``z = a @ W + b``), usable by :func:`activation_patterns`.
         The output is ``a_k @ [2, -4]``; :func:`sawtooth` evaluates it.
     """
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be an int >= 1, got {k!r}")
+    check_int(k, "k", 1)
     first = np.array([[1.0, 1.0]])
     fold = np.array([[2.0, 2.0], [-4.0, -4.0]])  # t(x) of the previous layer, fed to both units
     bias = np.array([0.0, -0.5])

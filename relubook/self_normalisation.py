@@ -24,6 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import activations
+from ._args import check_int
 
 __all__ = ["iterate_variance_map", "layer_moments", "lecun_normal_weights", "map_slope_at_fixed_point",
            "variance_map"]
@@ -48,10 +49,7 @@ def lecun_normal_weights(width: int, depth: int, rng) -> list[np.ndarray]:
         The random generator, or a seed.
     """
     for name, v in (("width", width), ("depth", depth)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
-            raise TypeError(f"{name} must be an int, got {type(v).__name__}")
-        if v < 1:
-            raise ValueError(f"{name} must be at least 1, got {v}")
+        check_int(v, name, 1)
     gen = _rng(rng)
     return [gen.normal(0.0, 1.0 / math.sqrt(width), (width, width)) for _ in range(depth)]
 
@@ -129,8 +127,7 @@ def iterate_variance_map(nu0: float, depth: int, name: str = "selu") -> np.ndarr
     name : str
         Registry name (default SELU).
     """
-    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 1:
-        raise ValueError(f"depth must be a positive int, got {depth!r}")
+    check_int(depth, "depth", 1)
     out, nu = [], float(nu0)
     for _ in range(depth):
         mean, var = variance_map(nu, name)

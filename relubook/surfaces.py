@@ -26,6 +26,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from . import plotting
+from ._args import check_int
 
 __all__ = [
     "EXAMPLE_NET",
@@ -155,8 +156,7 @@ def output_grid(net: TwoInputNet, lim: float = 2.0, resolution: int = 201):
     """
     if not np.isfinite(lim) or lim <= 0:
         raise ValueError(f"lim must be a positive number, got {lim!r}")
-    if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)) or resolution < 2:
-        raise ValueError(f"resolution must be an integer >= 2, got {resolution!r}")
+    check_int(resolution, "resolution", 2)
     xs = np.linspace(-lim, lim, int(resolution))
     xx, yy = np.meshgrid(xs, xs)
     return xs, xs.copy(), net(xx, yy)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import activations as _activations
+from ._args import check_int
 
 __all__ = ["KINDS", "FFN", "ffn_cost", "ffn_forward", "make_ffn", "swiglu_width"]
 
@@ -58,8 +59,7 @@ def swiglu_width(d_ff: int) -> int:
     ValueError
         If ``d_ff`` is not a positive int.
     """
-    if isinstance(d_ff, bool) or not isinstance(d_ff, (int, np.integer)) or d_ff < 1:
-        raise ValueError(f"d_ff must be a positive int, got {d_ff!r}")
+    check_int(d_ff, "d_ff", 1)
     return int(round(2 * int(d_ff) / 3))
 
 
@@ -72,8 +72,7 @@ def make_ffn(kind: str, d_model: int, d_ff: int, rng: np.random.Generator) -> FF
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
     for name, v in (("d_model", d_model), ("d_ff", d_ff)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(f"{name} must be a positive int, got {v!r}")
+        check_int(v, name, 1)
     width = swiglu_width(d_ff) if kind == "swiglu" else d_ff
     W1 = rng.normal(0.0, 1 / np.sqrt(d_model), size=(d_model, width))
     V = rng.normal(0.0, 1 / np.sqrt(d_model), size=(d_model, width)) if kind == "swiglu" else None

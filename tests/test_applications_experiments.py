@@ -84,9 +84,10 @@ def test_sawtooth_doubles_its_pieces_with_each_layer():
         regions.pieces_1d(regions.sawtooth_network(1), np.array([]))
 
 
-@pytest.mark.parametrize("bad", [0, -3, 2.5, "256", None, True])
-def test_swiglu_width_rejects_bad_widths_naming_the_argument(bad):
-    with pytest.raises(ValueError, match="d_ff"):
+@pytest.mark.parametrize("bad, error", [(0, ValueError), (-3, ValueError), (2.5, TypeError), ("256", TypeError),
+                                        (None, TypeError), (True, TypeError)])
+def test_swiglu_width_rejects_bad_widths_naming_the_argument(bad, error):
+    with pytest.raises(error, match="d_ff"):
         transformer.swiglu_width(bad)
 
 

@@ -16,6 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .. import born_dead, dying, plotting
+from .._args import check_int
 from ..dying_plots import plot_decision_boundary
 
 __all__ = ["kill_grid", "update_born_dead", "update_kill"]
@@ -135,8 +136,8 @@ def update_born_dead(depth: int, width: int, *, ax: Axes | None = None, n_seeds:
     ``n_nets`` networks (:func:`relubook.born_dead.born_dead_probability`), so the same setting
     always gives the same picture and title.
     """
-    depth, width = born_dead._check_int("depth", depth), born_dead._check_int("width", width)
-    n_nets = born_dead._check_int("n_nets", n_nets)
+    depth, width = check_int(depth, "depth"), check_int(width, "width")
+    n_nets = check_int(n_nets, "n_nets")
     x, out = born_dead.shown_networks(depth, width, n_shown=n_seeds, init=init)
     p = born_dead.born_dead_probability(depth, width, n_nets=n_nets, init=init)
     if ax is None:
