@@ -38,7 +38,7 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(ASSETS_STAMP): $(NPM_STAMP) tools/bundle_assets.py $(wildcard tools/widget_manager/*) | $(STAMP)
+$(ASSETS_STAMP): $(NPM_STAMP) tools/bundle_assets.py $(shell find browser -type f -not -path "*/node_modules/*") | $(STAMP)
 	$(BIN)/python tools/bundle_assets.py
 
 assets: $(ASSETS_STAMP)

@@ -6,13 +6,13 @@ package.json, locked in package-lock.json, installed by ``make assets`` with ``n
 * MathJax 3 (``mathjax``): ``mathjax_path`` in _config.yml points at
   ``bundled/mathjax/tex-mml-chtml.js``; its fonts, TeX extensions (loaded on demand by
   ``autoload``), menu and accessibility components are copied beside it.
-* the book's own ipywidgets manager (``tools/widget_manager/``): esbuild bundles it with the
+* the book's own ipywidgets manager (``browser/widgets/``, built by ``browser/build.js``): esbuild bundles it with the
   ipywidgets 8 packages it imports (``@jupyter-widgets/base``, ``base-manager``, ``controls``)
   into ``bundled/widgets/widgets.js`` and ``widgets.css``. myst-nb adds the script (setting
   ``nb_ipywidgets_js``) only to pages whose notebook holds widget state; the script adds the
   stylesheet beside it. It replaces ``@jupyter-widgets/html-manager``'s ``embed-amd.js`` and
   require.js (3.7 MB, which alone broke the 4 MB first-visit budget): see
-  tools/widget_manager/index.js.
+  browser/widgets/index.js.
 
 _config.yml lists ``_assets`` in ``html_static_path``, so this folder's contents land in the site's
 ``_static/`` (as ``_static/bundled/``; the theme owns ``_static/vendor/``). Sphinx adds to a page
@@ -39,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
 DEST = ROOT / "_assets" / "bundled"
-WIDGET_MANAGER = ROOT / "tools" / "widget_manager"
+BROWSER = ROOT / "browser"
 
 # (npm package, path inside it, destination below DEST, file-name patterns to skip)
 MATHJAX_PARTS = [
@@ -94,12 +94,12 @@ def copy_tree(src: Path, dst: Path) -> int:
 
 
 def build_widget_manager(dest: Path) -> int:
-    """Bundle tools/widget_manager/ with esbuild (pinned in package.json) into ``dest``."""
+    """Bundle browser/ with esbuild (pinned in package.json) into ``dest``."""
     node = shutil.which("node")
     if node is None:
         sys.exit("bundle_assets: the widget manager is built with Node.js (Debian: apt-get install nodejs npm)")
     run = subprocess.run(
-        [node, str(WIDGET_MANAGER / "build.js"), str(dest)], cwd=ROOT, capture_output=True, text=True
+        [node, str(BROWSER / "build.js"), str(dest)], cwd=ROOT, capture_output=True, text=True
     )
     if run.returncode != 0:
         sys.exit(f"bundle_assets: building the widget manager failed:\n{run.stdout}{run.stderr}")

@@ -12,7 +12,7 @@ The same cell, ``display(rw.live(update, controls))``, serves both doors of the 
   into ``$RELUBOOK_FRAMES_DIR/<id>/``. The controls are changed so that on the page they take
   only grid values (a slider's step becomes the grid's step), and the widget's box is tagged
   (CSS classes ``relubook-frames``, ``relubook-frames-id-<id>``, ``relubook-frames-name-<name>``)
-  so that the book's widget manager (tools/widget_manager/frames.js) fetches the manifest on
+  so that the book's widget manager (browser/widgets/frames.js) fetches the manifest on
   the first interaction and swaps the picture. The Sphinx extension tools/sphinx_offline.py copies
   the frame folders that the built pages name into ``_static/frames/``.
 

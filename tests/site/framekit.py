@@ -2,7 +2,7 @@
 
 A widget that ``live()`` made during ``make book`` shows frames precomputed by its own update
 function (relubook/widgets/frames.py); the book's widget manager swaps them as a control moves
-(tools/widget_manager/frames.js) and records every swap's latency in ``window.relubookFrames``.
+(browser/widgets/frames.js) and records every swap's latency in ``window.relubookFrames``.
 
 :func:`exercise_page` opens one page with every request outside 127.0.0.1 blocked, moves every
 control of every such widget and back, and returns what it saw. :func:`measure` does it for

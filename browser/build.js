@@ -1,5 +1,6 @@
-// Bundle the book's widget manager (index.js) and its stylesheet (widgets.css) with esbuild.
-// Usage: node tools/widget_manager/build.js OUTDIR   (tools/bundle_assets.py runs it after npm ci)
+// The site's one browser build step: bundle the book's widget manager (widgets/index.js) and its
+// stylesheet (widgets/widgets.css) with esbuild.
+// Usage: node browser/build.js OUTDIR   (tools/bundle_assets.py runs it after npm ci)
 // Writes OUTDIR/widgets.js and OUTDIR/widgets.css (+ any font/image the CSS names), minified, no
 // source maps; prints the bytes of each input package so a new dependency that adds weight shows.
 "use strict";
@@ -8,11 +9,11 @@ const esbuild = require("esbuild");
 
 const outdir = process.argv[2];
 if (!outdir) {
-  console.error("usage: node tools/widget_manager/build.js OUTDIR");
+  console.error("usage: node browser/build.js OUTDIR");
   process.exit(2);
 }
 const here = __dirname;
-const nodeModules = path.resolve(here, "..", "..", "node_modules");
+const nodeModules = path.resolve(here, "..", "node_modules");
 
 const common = {
   bundle: true,
@@ -28,13 +29,13 @@ const common = {
 async function main() {
   const js = await esbuild.build({
     ...common,
-    entryPoints: { widgets: path.join(here, "index.js") },
+    entryPoints: { widgets: path.join(here, "widgets", "index.js") },
     format: "iife",
     define: { "process.env.NODE_ENV": '"production"', global: "window" },
   });
   const css = await esbuild.build({
     ...common,
-    entryPoints: { widgets: path.join(here, "widgets.css") },
+    entryPoints: { widgets: path.join(here, "widgets", "widgets.css") },
     loader: { ".woff": "file", ".woff2": "file", ".ttf": "file", ".eot": "file", ".svg": "file", ".png": "file", ".gif": "file" },
     assetNames: "[name]-[hash]",
   });

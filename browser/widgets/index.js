@@ -4,7 +4,7 @@
 // It replaces @jupyter-widgets/html-manager's 3.6 MB embed-amd.js (plus require.js): that bundle
 // also carries the ipywidgets 7 controls and JupyterLab's whole rendermime stack, which this book
 // never uses. Here only @jupyter-widgets/base, base-manager and controls (the same npm packages,
-// pinned in package-lock.json) are bundled, by esbuild (tools/widget_manager/build.js), and the
+// pinned in package-lock.json) are bundled, by esbuild (browser/build.js), and the
 // Output widget shows the book's stored outputs (HTML, images, text) itself. The render loop
 // follows html-manager's libembed.renderWidgets.
 import * as base from "@jupyter-widgets/base";
