@@ -99,11 +99,10 @@ def update_slope(x0: float, *, ax: Axes | None = None) -> Figure:
         ax.plot(seg, r["right"] * seg, color=plotting.OKABE_ITO["vermillion"], linestyle="-.",
                 label=f"right slope {r['right']:g}")
     ax.plot([r["x0"]], [r["f"]], marker="o", color="black", linestyle="none", zorder=3)
-    ax.text(0.03, 0.95, slope_text(x0), transform=ax.transAxes, va="top", fontsize=9)
     ax.set_xlim(-2, 2)
     ax.set_ylim(-1, 2.5)
-    plotting.label_axes(ax, "$x$", "relu$(x)$", title=slope_text(x0))
-    plotting.legend_if_several(ax, loc="upper left", bbox_to_anchor=(0.0, 0.88), fontsize=7)
+    plotting.label_axes(ax, "$x$", "relu$(x)$", title=slope_text(x0))  # the readout, once: the title
+    plotting.legend_if_several(ax, loc="upper left")
     return fig
 
 
