@@ -25,6 +25,11 @@ the book's widget manager fetches them. Folders of widgets no page shows any mor
 5. Exercise pages whose tasks call a Python checker (``checks.…``) say so at the top, under the
 launch buttons: the widgets work on the page, the checkers need a kernel.
 
+6. The book's page glue on every page (issue 29): ``browser/site/relubook-site.js`` (the
+chapter-list and contents buttons, which the theme leaves unwired; close buttons in their dialogs)
+and ``relubook-site.css`` (code that wraps instead of scrolling sideways, the back-to-top button,
+print styles). The folder is added to the static path, so both land in ``_static/``.
+
 Loaded from _config.yml (``sphinx.local_extensions``).
 """
 
@@ -121,8 +126,8 @@ def copy_frames(app: Any, exception: Exception | None) -> None:
 CHECKER_CALL = re.compile(r"\bchecks\.[A-Za-z_]+\(")
 CHECKER_NOTE = (
     "The widgets on this page work here, in the browser. The tasks that end with a checker call "
-    "(``checks.…``) run Python: open the page in JupyterLab, Binder or Colab with the launch button "
-    "at the top of the page to check your answers."
+    "(``checks.…``) run Python: to check your answers, open the page in JupyterLab, Binder or Colab "
+    "from the rocket icon in the toolbar at the top of the page (its menu says Binder and Colab)."
 )
 
 
@@ -147,6 +152,15 @@ def note_checker_exercises(app: Any, doctree: Any, docname: str) -> None:
     section.insert(title + 1, note)
 
 
+SITE_ASSETS = Path(__file__).resolve().parent.parent / "browser" / "site"
+
+
+def add_site_assets(app: Any, config: Any) -> None:
+    paths = list(config.html_static_path or [])
+    if str(SITE_ASSETS) not in paths:
+        config.html_static_path = [*paths, str(SITE_ASSETS)]
+
+
 def setup(app: Any) -> dict:
     global logger
     from sphinx.util import logging
@@ -157,4 +171,7 @@ def setup(app: Any) -> dict:
     app.connect("build-finished", drop_source_maps)
     app.connect("build-finished", copy_frames)
     app.connect("doctree-resolved", note_checker_exercises)
+    app.connect("config-inited", add_site_assets)
+    app.add_css_file("relubook-site.css")
+    app.add_js_file("relubook-site.js", loading_method="defer")
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -1,0 +1,128 @@
+// Page glue for every page of the book (tools/sphinx_offline.py adds this file to each page).
+//
+// 1. The menu and the contents buttons (issue 29, point 1). sphinx-book-theme 1.3 puts its own
+//    .primary-toggle and .secondary-toggle buttons in the article's header; pydata-sphinx-theme
+//    0.17's header keeps its own (hidden) ones first in the page, and both themes wire only the
+//    first element of each class (document.querySelector; pydata-sphinx-theme#2451). Every other
+//    toggle here forwards its click to the wired one, so both behaviours follow: the dialog at
+//    narrow widths, the collapsing sidebar at wide ones. After a click or tap the button lets go
+//    of the focus and its tooltip is hidden, so no tooltip is left over the toolbar.
+(function () {
+  "use strict";
+
+  function hideTooltip(button) {
+    const bs = window.bootstrap;
+    const tip = bs && bs.Tooltip && bs.Tooltip.getInstance ? bs.Tooltip.getInstance(button) : null;
+    if (tip) tip.hide();
+    button.blur();
+  }
+
+  function wireToggles() {
+    for (const kind of ["primary", "secondary"]) {
+      const all = Array.from(document.querySelectorAll(`.${kind}-toggle`));
+      const wired = all[0];
+      if (!wired) continue;
+      all.forEach((button, i) => {
+        if (!button.getAttribute("aria-label")) {
+          button.setAttribute("aria-label", kind === "primary" ? "Chapters (site navigation)" : "Contents of this page");
+        }
+        if (i > 0) {
+          button.addEventListener("click", (event) => {
+            event.preventDefault();
+            event.stopPropagation();
+            wired.click();
+          });
+        }
+        button.addEventListener("click", () => window.setTimeout(() => hideTooltip(button), 0));
+      });
+      // A dialog closes with Escape, a tap on its backdrop, or the close button added here
+      // (a phone has no Escape key, and the backdrop is a thin strip at 390 px).
+      const dialog = document.getElementById(`pst-${kind}-sidebar-modal`);
+      if (dialog && !dialog.querySelector(".relubook-dialog-close")) {
+        const close = document.createElement("button");
+        close.type = "button";
+        close.className = "relubook-dialog-close btn";
+        close.textContent = "Close \u00d7";
+        close.setAttribute("aria-label", kind === "primary" ? "Close the chapter list" : "Close the contents");
+        close.addEventListener("click", () => dialog.close());
+        // the theme moves the sidebar's nodes in and out of the dialog: keep the button first
+        dialog.addEventListener("close", () => dialog.prepend(close));
+        new MutationObserver(() => {
+          if (dialog.firstChild !== close) dialog.prepend(close);
+        }).observe(dialog, { childList: true });
+        dialog.prepend(close);
+      }
+    }
+  }
+
+  // A link inside an open dialog (a chapter, a section of the page) closes it, so that a tap on a
+  // section of the page shows that section rather than the dialog over it.
+  function closeDialogsOnNavigation() {
+    document.addEventListener("click", (event) => {
+      const link = event.target.closest && event.target.closest("dialog[open] a[href]");
+      if (link) link.closest("dialog").close();
+    });
+  }
+
+  // 2. Figures readable on a phone (issue 29, point 2). The book's figures are drawn at 96 dpi with
+  //    text of 9 pt or more (relubook.plotting), 12 pixels of the image. Shrunk to fit a 390 px
+  //    page, a wide multi-panel figure took that text down to 4 or 5 CSS px. Here a figure is never
+  //    shown below 3/4 of its pixel size (its smallest text stays at 9 CSS px or more): a figure
+  //    wider than the page scrolls sideways inside its own box, which says so and takes the focus.
+  const MIN_SCALE = 0.75;
+
+  function fitFigure(img) {
+    if (!img.complete || !img.naturalWidth || img.naturalWidth < 200) return;
+    const wrap = img.parentElement && img.parentElement.classList.contains("relubook-figure-scroll")
+      ? img.parentElement : null;
+    const room = (wrap || img).parentElement.clientWidth;
+    const needed = Math.ceil(img.naturalWidth * MIN_SCALE);
+    if (needed > room + 1) {
+      let box = wrap;
+      if (!box) {
+        box = document.createElement("div");
+        box.className = "relubook-figure-scroll";
+        box.tabIndex = 0;
+        box.setAttribute("role", "group");
+        box.setAttribute("aria-label", "Figure wider than the page: scroll sideways");
+        img.before(box);
+        box.appendChild(img);
+      }
+      img.style.width = `${needed}px`;
+      img.style.maxWidth = "none";
+    } else if (img.style.width) {
+      img.style.width = "";
+      img.style.maxWidth = "";
+    }
+  }
+
+  function fitFigures() {
+    document.querySelectorAll("article.bd-article img").forEach((img) => {
+      if (img.complete) fitFigure(img);
+      else img.addEventListener("load", () => fitFigure(img), { once: true });
+    });
+  }
+
+  let fitting = false;
+  function fitSoon() {
+    if (fitting) return;
+    fitting = true;
+    window.requestAnimationFrame(() => {
+      fitting = false;
+      fitFigures();
+    });
+  }
+
+  function start() {
+    wireToggles();
+    closeDialogsOnNavigation();
+    fitFigures();
+    window.addEventListener("resize", fitSoon);
+    window.addEventListener("load", fitSoon);
+    const article = document.querySelector("article.bd-article");
+    if (article) new MutationObserver(fitSoon).observe(article, { subtree: true, childList: true });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
