@@ -4,7 +4,8 @@ Usage (from the project root, inside the venv)::
 
     python tools/nb.py exercises            # solutions/*.ipynb -> exercises/*.ipynb, then execute them
     python tools/nb.py exercises --no-run   # generate only
-    python tools/nb.py setup-cell           # (re)write the Colab setup cell of every notebook
+    python tools/nb.py setup-cell           # (re)write the Colab setup cell of every notebook (collapsed
+                                            # in JupyterLab) and the caption cell under every figure
     python tools/nb.py execute NB [NB ...]  # execute notebooks in place, storing outputs, widget state
                                             # and the results of the prose's {eval} roles
     python tools/nb.py portable-myst [NB ...]  # markdown that JupyterLab renders too (citations and
@@ -39,6 +40,10 @@ FOLDERS = ("chapters", "exercises", "solutions")
 BEGIN = re.compile(r"^(?P<indent>\s*)# BEGIN SOLUTION(?:\s+stub:\s*(?P<stub>.*))?\s*$")
 END = re.compile(r"^\s*# END SOLUTION\s*$")
 SETUP_TAG = "colab-setup"
+#: The setup cell's first line: JupyterLab shows it on the collapsed cell (``source_hidden``).
+SETUP_FIRST_LINE = "# Setup: on Colab this installs the book's helper package; locally and on Binder it does nothing."
+#: The tag of the markdown cell that shows a figure's caption under it in JupyterLab.
+CAPTION_TAG = "figure-caption"
 
 
 # ----------------------------------------------------------------------------
@@ -60,7 +65,7 @@ def setup_cell_source(url: str | None = None) -> str:
     """
     url = url or repository_url()
     return (
-        "# Setup: on Colab this installs the book's helper package; locally and on Binder it does nothing.\n"
+        f"{SETUP_FIRST_LINE}\n"
         "try:\n"
         "    import relubook\n"
         "except ModuleNotFoundError:\n"
@@ -84,22 +89,80 @@ def setup_cell_source(url: str | None = None) -> str:
 def make_setup_cell(url: str | None = None) -> nbformat.NotebookNode:
     cell = nbformat.v4.new_code_cell(setup_cell_source(url))
     cell.metadata["tags"] = [SETUP_TAG, "remove-cell"]
+    # JupyterLab (and Binder, a JupyterHub) opens the cell collapsed, showing its first line: a
+    # learner's first sight is the chapter, not install plumbing (the site removes the cell)
+    cell.metadata["jupyter"] = {"source_hidden": True}
     cell.execution_count = 1
     return cell
 
 
 def ensure_setup_cell(nb: nbformat.NotebookNode, url: str | None = None) -> bool:
-    """Put the setup cell first among the code cells; return True when the notebook changed."""
+    """Put the setup cell first among the code cells, collapsed; return True when the notebook changed."""
     wanted = setup_cell_source(url)
     for cell in nb.cells:
         if SETUP_TAG in cell.metadata.get("tags", []):
+            changed = False
             if cell.source != wanted:
-                cell.source = wanted
-                return True
-            return False
+                cell.source, changed = wanted, True
+            jupyter = cell.metadata.setdefault("jupyter", {})
+            if jupyter.get("source_hidden") is not True:
+                jupyter["source_hidden"], changed = True, True
+            return changed
     index = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), len(nb.cells))
     nb.cells.insert(index, make_setup_cell(url))
     return True
+
+
+def figure_caption(cell: nbformat.NotebookNode) -> str | None:
+    """The MyST caption a code cell gives its figure (``metadata.mystnb.figure.caption``), if any."""
+    if cell.cell_type != "code":
+        return None
+    figure = (cell.metadata.get("mystnb") or {}).get("figure") or {}
+    caption = figure.get("caption")
+    return caption.strip() if isinstance(caption, str) and caption.strip() else None
+
+
+def caption_cell_source(caption: str) -> str:
+    return f"*Figure: {caption}*"
+
+
+def ensure_caption_cells(nb: nbformat.NotebookNode) -> bool:
+    """Under every cell with a figure caption, a markdown cell that shows it (JupyterLab shows no cell metadata).
+
+    The caption cell is tagged ``figure-caption`` and ``remove-cell``: the site already prints the
+    caption under the figure (myst-nb), so it keeps it out of the page. Caption cells whose figure
+    has gone are removed. Returns True when the notebook changed.
+    """
+    cells, changed = [], False
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown" and CAPTION_TAG in cell.metadata.get("tags", []):
+            if i == 0 or figure_caption(nb.cells[i - 1]) is None:
+                changed = True  # its figure's cell is gone or lost its caption: dropped
+            else:
+                cells.append(cell)  # (its text was brought up to date with its figure's cell)
+            continue
+        cells.append(cell)
+        caption = figure_caption(cell)
+        if caption is None:
+            continue
+        wanted = caption_cell_source(caption)
+        following = nb.cells[i + 1] if i + 1 < len(nb.cells) else None
+        if (following is not None and following.cell_type == "markdown"
+                and CAPTION_TAG in following.metadata.get("tags", [])):
+            if following.source != wanted:
+                following.source, changed = wanted, True
+            continue
+        new = nbformat.v4.new_markdown_cell(wanted)
+        new.metadata["tags"] = [CAPTION_TAG, "remove-cell"]
+        new.pop("id", None)
+        cells.append(new)
+        changed = True
+    if changed:
+        for cell in cells:  # keep the ids nbformat 4.5 wants, unique
+            if "id" not in cell and nb.nbformat_minor >= 5:
+                cell["id"] = nbformat.v4.new_markdown_cell().id
+        nb.cells = cells
+    return changed
 
 
 def all_notebooks() -> list[Path]:
@@ -580,7 +643,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.cmd == "setup-cell":
         for path in all_notebooks():
             nb = nbformat.read(path, as_version=4)
-            if ensure_setup_cell(nb):
+            if ensure_setup_cell(nb) | ensure_caption_cells(nb):
                 nbformat.write(nb, path)
                 print(f"updated {path.relative_to(ROOT)}")
     else:
