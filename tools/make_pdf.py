@@ -28,6 +28,23 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
          "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+# every widget view has been drawn (its area holds the widget), and each precomputed widget shows a frame
+WIDGETS_DRAWN = """
+() => Array.from(document.querySelectorAll('script[type="__VIEW__"]')).every(view =>
+        view.previousElementSibling && view.previousElementSibling.matches('.widget-subarea') &&
+        view.previousElementSibling.children.length > 0) &&
+      Array.from(document.querySelectorAll('.relubook-frames')).every(w => {
+        const img = w.querySelector('.widget-output img'); return img && img.complete && img.naturalWidth > 0; })
+""".replace("__VIEW__", WIDGET_VIEW)
+# As printed: a widget's output area that shows neither a picture nor text (an empty framed box).
+EMPTY_WIDGET_BOXES = """
+() => Array.from(document.querySelectorAll('script[type="__VIEW__"]')).map(view => view.closest('.cell_output')
+        || view.parentElement).filter(box => box && box.getClientRects().length > 0 &&
+        !box.querySelector('img') && !(box.innerText || '').trim()).length
+""".replace("__VIEW__", WIDGET_VIEW)
+
+
 class Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
@@ -89,6 +106,13 @@ def print_pdf(site: Path, out: Path) -> dict:
                 if (window.MathJax && MathJax.startup) await MathJax.startup.promise;
             }""")
             page.wait_for_load_state("networkidle")
+            # the live widgets: printed as the first frame they show, without their controls
+            # (browser/site/relubook-site.css, @media print); wait for the widget manager to draw them
+            if page.evaluate(f"() => !!document.querySelector('script[type=\"{WIDGET_VIEW}\"]')"):
+                try:
+                    page.wait_for_function(WIDGETS_DRAWN, timeout=60_000)
+                except Exception as exc:  # noqa: BLE001 - the check below reports empty boxes
+                    print(f"make_pdf: the widgets were not all drawn ({str(exc).splitlines()[0]})")
             facts = page.evaluate("""() => ({
                 math: document.querySelectorAll('mjx-container').length,
                 images: new Set(Array.from(document.images).filter(i => i.naturalWidth > 0)
@@ -97,6 +121,7 @@ def print_pdf(site: Path, out: Path) -> dict:
                              .map(i => i.getAttribute('src')),
             })""")
             page.emulate_media(media="print")
+            facts["empty_widgets"] = page.evaluate(EMPTY_WIDGET_BOXES)
             # paper cannot scroll sideways: wrap long code lines instead of cutting them off
             page.add_style_tag(content="pre { white-space: pre-wrap !important; overflow-wrap: anywhere; }")
             out.parent.mkdir(parents=True, exist_ok=True)
@@ -113,6 +138,8 @@ def check_pdf(out: Path, facts: dict) -> list[str]:
     problems = []
     if facts["blocked"]:
         problems.append(f"the page asked for other hosts: {facts['blocked'][:5]}")
+    if facts.get("empty_widgets"):
+        problems.append(f"{facts['empty_widgets']} widgets print as an empty box (not their first frame)")
     if facts["broken"]:
         problems.append(f"images that did not load: {facts['broken'][:5]}")
     if not (shutil.which("pdftotext") and shutil.which("pdfimages")):

@@ -113,7 +113,31 @@
     });
   }
 
+  // 3. The download menu (issue 29, point 19): its ".pdf" entry prints the current page; it says
+  //    so, and the whole book's PDF (what `make pdf` makes, attached to every release) is offered
+  //    beside it, from the repository that _config.yml names (the repository button's link).
+  function offerBookPdf() {
+    const menu = document.querySelector(".dropdown-download-buttons ul");
+    const repo = document.querySelector(".dropdown-source-buttons a.btn-source-repository-button, "
+      + ".dropdown-source-buttons a[href^='https://github.com/']");
+    if (!menu || menu.querySelector(".relubook-book-pdf")) return;
+    const print = menu.querySelector(".btn-download-pdf-button .btn__text-container");
+    if (print) print.textContent = "This page (print)";
+    if (!repo) return;
+    const url = repo.getAttribute("href").replace(/\/+$/, "").replace(/\/(issues|blob|tree)\/.*$/, "");
+    const item = document.createElement("li");
+    const link = document.createElement("a");
+    link.className = "btn btn-sm dropdown-item relubook-book-pdf";
+    link.href = `${url}/releases/latest`;
+    link.title = "The whole book as one PDF, attached to each release";
+    link.innerHTML = '<span class="btn__icon-container"><i class="fas fa-book" aria-hidden="true"></i></span>'
+      + '<span class="btn__text-container">Whole book (PDF)</span>';
+    item.appendChild(link);
+    menu.appendChild(item);
+  }
+
   function start() {
+    offerBookPdf();
     wireToggles();
     closeDialogsOnNavigation();
     fitFigures();

@@ -169,17 +169,25 @@ export class FramePlayer {
 
   /** Under the controls: the values they take on this site (issue 29, point 7). */
   addGridNote() {
-    const parts = this.controls.map((control) => describeGrid(descriptionOf(control) || "value", gridOf(control)))
-      .filter(Boolean);
-    if (!parts.length) return;
     const note = document.createElement("p");
     note.className = "relubook-frames-grid";
-    note.textContent = "On this page the controls step through the settings drawn when the book was built "
-      + `(the notebook takes any value): ${parts.join("; ")}.`;
     this.gridNote = note;
     const panel = this.panelEl();
     if (panel && !this.el.classList.contains("widget-hbox")) panel.after(note);
     else this.el.appendChild(note);
+    this.updateGridNote();
+    // a control whose range follows another (the variant explorer's parameter): the note follows too
+    for (const control of this.controls) {
+      control.on("change:min change:max change:step change:_options_labels", () => this.updateGridNote());
+    }
+  }
+
+  updateGridNote() {
+    const parts = this.controls.map((control) => describeGrid(descriptionOf(control) || "value", gridOf(control)))
+      .filter(Boolean);
+    this.gridNote.hidden = !parts.length;
+    this.gridNote.textContent = "On this page the controls step through the settings drawn when the book was "
+      + `built (the notebook takes any value): ${parts.join("; ")}.`;
   }
 
   /** "Copy a link to this setting", and the link itself (issue 29, point 12). */

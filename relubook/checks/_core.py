@@ -30,7 +30,9 @@ CHECK_SEED = 20_240_601
 
 PASS = "✅"
 FAIL = "❌"
-TODO = "📝"
+#: "Not implemented yet": a white circle (U+25CB, in every common font's WGL4 set), not an emoji that
+#: shows as an empty box where no emoji font is installed (issue 29, point 18).
+TODO = "\u25cb"
 
 
 @dataclass

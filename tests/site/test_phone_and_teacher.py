@@ -1,0 +1,502 @@
+"""The site on a phone and for a teacher, and widgets that tell the truth (issue 29).
+
+In Debian's chromium, offline (every request outside 127.0.0.1 aborted), at 390x844 (a phone) and
+1366x768 (a laptop), in the light and the dark theme:
+
+* the chapter list and the page's contents open and close, and every chapter is two taps away;
+* no code cell or text output needs sideways scrolling at 390 px (code wraps, deliberately);
+* every figure is shown at a scale that keeps the book's smallest figure text (9 pt at 96 dpi,
+  ``relubook.plotting``) at 9 CSS px or more at 390 px (measured: the image's size on screen over
+  its pixels); a wider figure scrolls sideways inside its own box;
+* "Back to top" covers no text;
+* on every slider of every widget, one key press moves exactly one step of the site's grid, and
+  n presses one way then n the other return to the first picture;
+* every widget's "Copy a link to this setting" round-trips (copy, open, same picture); a link may
+  use the labels on screen and the typographic minus; a link that cannot be followed is answered by
+  a message; a change of the fragment on the open page is applied; on an exercise page a link asks
+  before it shows a setting.
+
+Screenshots of every chapter at both sizes, light and dark, go to tests/artifacts/site/ (look at them).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import quote
+
+import pytest
+from framekit import manifests
+from sitekit import ARTIFACTS, CHAPTERS, PAGES, SITE, offline_context
+
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 768}
+SIZES = {"phone": PHONE, "laptop": LAPTOP}
+SCHEMES = ["light", "dark"]
+MIN_TEXT_PX = 9.0
+#: The smallest text the book's figures use: legend 9 pt (relubook.plotting.use_style), at 96 dpi.
+SMALLEST_FIGURE_TEXT_PX = 9 * 96 / 72
+FRAME_PAGES = [p for p in PAGES if "relubook-frames-id-" in (SITE / p).read_text(errors="replace")]
+CHAPTER_FRAME_PAGES = [p for p in FRAME_PAGES if p.startswith("chapters/")]
+EXERCISE_FRAME_PAGES = [p for p in FRAME_PAGES if p.startswith("exercises/")]
+CELL_PAGES = [p for p in PAGES if p.split("/")[0] in ("chapters", "exercises", "solutions")]
+NONE = [pytest.param(None, marks=pytest.mark.skip("not in this build"))]
+
+WAIT_FRAMES = "() => window.relubookFrames && window.relubookFrames.ready === true"
+
+
+def open_page(browser, base_url, page, *, size="phone", scheme="light", fragment="", permissions=None):
+    """(context, tab, blocked requests, console errors) for ``page`` opened offline."""
+    blocked: list[str] = []
+    errors: list[str] = []
+    context = offline_context(browser, base_url, blocked, color_scheme=scheme)
+    if permissions:
+        context.grant_permissions(permissions, origin=base_url.rstrip("/"))
+    tab = context.new_page()
+    tab.set_viewport_size(SIZES[size])
+    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    tab.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
+    tab.goto(base_url + page + fragment, wait_until="load")
+    if page in FRAME_PAGES:
+        tab.wait_for_function(WAIT_FRAMES, timeout=30_000)
+    return context, tab, blocked, errors
+
+
+def visible(tab, selector: str):
+    """The visible elements matching ``selector``."""
+    loc = tab.locator(selector)
+    return [loc.nth(i) for i in range(loc.count()) if loc.nth(i).is_visible()]
+
+
+# ---------------------------------------------------------------- the menu and the contents
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("size", list(SIZES))
+def test_menu_and_contents_open_and_close(browser, base_url, size, scheme):
+    page = CHAPTERS[0]
+    context, tab, blocked, errors = open_page(browser, base_url, page, size=size, scheme=scheme)
+    try:
+        toggles = visible(tab, ".primary-toggle")
+        assert toggles, f"{size}: no visible button opens the chapter list"
+        toggles[0].click()
+        tab.wait_for_timeout(300)
+        dialog_open = tab.evaluate("() => document.getElementById('pst-primary-sidebar-modal').open")
+        if size == "phone":
+            assert dialog_open, "at 390 px the menu button does not open the chapter list"
+            links = tab.evaluate("""() => Array.from(document.querySelectorAll(
+                '#pst-primary-sidebar-modal nav a[href]')).filter(a => a.getClientRects().length)
+                .map(a => a.textContent.trim())""")
+            assert len(links) >= len(CHAPTERS), f"the open chapter list shows {links}"
+            tab.screenshot(path=str(ARTIFACTS / f"menu-open-{size}-{scheme}.png"))
+            tab.locator("#pst-primary-sidebar-modal .relubook-dialog-close").click()
+            tab.wait_for_timeout(200)
+            assert not tab.evaluate("() => document.getElementById('pst-primary-sidebar-modal').open")
+        else:  # a wide screen: the button hides the sidebar, and shows it again
+            shown = tab.locator("#pst-primary-sidebar").is_visible()
+            assert not dialog_open
+            toggles[0].click()
+            tab.wait_for_timeout(300)
+            assert tab.locator("#pst-primary-sidebar").is_visible() != shown or shown, "the sidebar toggle does nothing"
+        # no tooltip left over the toolbar after the tap
+        tab.wait_for_timeout(800)
+        assert tab.locator(".tooltip.show").count() == 0, "a tooltip stays over the toolbar after the tap"
+
+        toggles = visible(tab, ".secondary-toggle")
+        if size == "phone":
+            assert toggles, "at 390 px no visible button opens the page's contents"
+        if toggles:
+            toggles[0].click()
+            tab.wait_for_timeout(300)
+            if tab.evaluate("() => document.getElementById('pst-secondary-sidebar-modal').open"):
+                entries = tab.locator("#pst-secondary-sidebar-modal a[href^='#']")
+                assert entries.count() >= 2, "the contents dialog lists no section of the page"
+                target = entries.nth(1).get_attribute("href")
+                entries.nth(1).click()  # a tap on a section closes the dialog and goes there
+                tab.wait_for_timeout(300)
+                assert not tab.evaluate("() => document.getElementById('pst-secondary-sidebar-modal').open")
+                assert tab.evaluate("() => location.hash") == target
+            else:
+                assert size == "laptop", "the contents button does nothing at 390 px"
+        assert not errors, errors
+        assert not blocked, blocked
+    finally:
+        context.close()
+
+
+def test_every_chapter_is_two_taps_away_on_a_phone(browser, base_url):
+    context, tab, blocked, errors = open_page(browser, base_url, "intro.html", size="phone")
+    try:
+        for chapter in CHAPTERS:
+            visible(tab, ".primary-toggle")[0].click()  # tap 1
+            link = tab.locator(f"#pst-primary-sidebar-modal a[href$='{chapter.split('/')[-1]}']").first
+            link.click()  # tap 2
+            tab.wait_for_load_state("load")
+            assert tab.url.split("#")[0].endswith(chapter), f"two taps did not reach {chapter} ({tab.url})"
+            tab.go_back(wait_until="load")
+        assert not blocked, blocked
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------- code, figures, back to top
+READ_SIDEWAYS = """
+() => Array.from(document.querySelectorAll('div.cell_input pre, div.cell_output pre, div.highlight pre'))
+  .filter(pre => pre.getClientRects().length)
+  .map(pre => ({scroll: pre.scrollWidth, client: pre.clientWidth, ws: getComputedStyle(pre).whiteSpace,
+                text: pre.textContent.slice(0, 60)}))
+"""
+
+
+@pytest.mark.parametrize("page", CELL_PAGES or NONE)
+def test_no_code_cell_scrolls_sideways_at_390(browser, base_url, page):
+    context, tab, blocked, errors = open_page(browser, base_url, page, size="phone")
+    try:
+        cells = tab.evaluate(READ_SIDEWAYS)
+        assert cells, f"{page}: no code cell found"
+        wide = [c for c in cells if c["scroll"] > c["client"] + 1]
+        assert not wide, f"{page}: {len(wide)} of {len(cells)} code blocks scroll sideways: {wide[:3]}"
+        assert all(c["ws"] == "pre-wrap" for c in cells), "code wraps by the book's rule (white-space: pre-wrap)"
+        page_width = tab.evaluate("() => document.documentElement.scrollWidth")
+        assert page_width <= PHONE["width"] + 1, f"{page}: the page itself is {page_width} px wide"
+    finally:
+        context.close()
+
+
+READ_FIGURES = """
+() => Array.from(document.querySelectorAll('article.bd-article img'))
+  .filter(img => img.getClientRects().length && img.naturalWidth > 200)
+  .map(img => { const r = img.getBoundingClientRect();
+                const box = img.closest('.relubook-figure-scroll');
+                return {src: (img.getAttribute('src') || '').slice(0, 60), natural: img.naturalWidth,
+                        shown: r.width, scale: r.width / img.naturalWidth,
+                        scrolls: !!box && box.scrollWidth > box.clientWidth + 1}; })
+"""
+
+
+@pytest.mark.parametrize("page", CHAPTERS or NONE)
+def test_figure_text_is_at_least_9px_at_390(browser, base_url, page):
+    """Measured: each figure's size on screen over its pixels, times the smallest text it carries."""
+    context, tab, blocked, errors = open_page(browser, base_url, page, size="phone")
+    try:
+        tab.wait_for_timeout(300)
+        figures = tab.evaluate(READ_FIGURES)
+        assert figures, f"{page}: no figure"
+        small = [f for f in figures if f["scale"] * SMALLEST_FIGURE_TEXT_PX < MIN_TEXT_PX - 0.05]
+        assert not small, (f"{page}: {len(small)} of {len(figures)} figures draw their smallest text below "
+                           f"{MIN_TEXT_PX} px: {small[:3]}")
+        page_width = tab.evaluate("() => document.documentElement.scrollWidth")
+        assert page_width <= PHONE["width"] + 1, f"{page}: a figure widens the page to {page_width} px"
+        for scheme in SCHEMES:
+            tab.emulate_media(color_scheme=scheme)
+            tab.wait_for_timeout(200)
+            tab.screenshot(path=str(ARTIFACTS / f"phone-{scheme}-{page.split('/')[-1][:-5]}.png"), full_page=False)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("page", CHAPTERS or NONE)
+def test_laptop_screenshots_and_no_sideways_page(browser, base_url, page):
+    for scheme in SCHEMES:
+        context, tab, blocked, errors = open_page(browser, base_url, page, size="laptop", scheme=scheme)
+        try:
+            width = tab.evaluate("() => document.documentElement.scrollWidth")
+            assert width <= LAPTOP["width"] + 1, f"{page}: the page is {width} px wide"
+            tab.evaluate("() => { const w = document.querySelector('.relubook-frames'); if (w) w.scrollIntoView(); }")
+            tab.wait_for_timeout(200)
+            tab.screenshot(path=str(ARTIFACTS / f"laptop-{scheme}-{page.split('/')[-1][:-5]}.png"))
+            assert not errors, errors
+        finally:
+            context.close()
+
+
+READ_BACK_TO_TOP = """
+() => {
+  const btn = document.getElementById('pst-back-to-top');
+  if (!btn || !btn.getClientRects().length || getComputedStyle(btn).display === 'none') return {shown: false};
+  const b = btn.getBoundingClientRect();
+  const covered = [];
+  const walker = document.createTreeWalker(document.querySelector('article.bd-article'), NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (!n.textContent.trim()) continue;
+    const range = document.createRange();
+    range.selectNodeContents(n);
+    for (const r of range.getClientRects()) {
+      if (r.right > b.left && r.left < b.right && r.bottom > b.top && r.top < b.bottom)
+        covered.push(n.textContent.trim().slice(0, 40));
+    }
+  }
+  return {shown: true, covered};
+}
+"""
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_back_to_top_covers_no_text(browser, base_url, size):
+    page = CHAPTERS[0]
+    context, tab, blocked, errors = open_page(browser, base_url, page, size=size)
+    try:
+        height = tab.evaluate("() => document.documentElement.scrollHeight")
+        hits = []
+        for y in range(1200, height, max(1500, height // 12)):
+            tab.evaluate(f"() => window.scrollTo(0, {y})")
+            tab.wait_for_timeout(150)
+            seen = tab.evaluate(READ_BACK_TO_TOP)
+            if seen["shown"]:
+                hits += seen["covered"]
+        assert not hits, f"{size}: 'Back to top' covers text: {hits[:5]}"
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------- keyboard steps
+def _slider_state(tab, n: int, i: int) -> dict:
+    return tab.evaluate(f"""() => {{
+      const p = window.relubookFrames.players[{n}];
+      const el = p.el.children[0].children[{i}];
+      const handle = el.querySelector('.noUi-handle');
+      const img = p.el.querySelector('.widget-output img');
+      const readout = el.querySelector('.widget-readout');
+      return {{value: p.controls[{i}].get('value'), frame: img ? img.dataset.frame : null,
+               readout: readout ? readout.textContent.trim() : null,
+               labels: img && img.dataset.labels ? JSON.parse(img.dataset.labels) : null,
+               handle: !!handle, disabled: !!(el.querySelector('[disabled]'))}};
+    }}""")
+
+
+@pytest.mark.parametrize("page", FRAME_PAGES or NONE)
+def test_every_slider_steps_one_grid_value_per_key_press(browser, base_url, page):
+    """n presses of -> then n of <- return to the first picture; each press moves one grid step."""
+    served = manifests(SITE)
+    context, tab, blocked, errors = open_page(browser, base_url, page, size="laptop")
+    problems, sliders = [], 0
+    try:
+        players = tab.evaluate("() => window.relubookFrames.players.map(p => ({id: p.id, name: p.name, "
+                               "n: p.controls.length}))")
+        for n, player in enumerate(players):
+            manifest = served[player["id"]]
+            for i, spec in enumerate(manifest["controls"]):
+                start = _slider_state(tab, n, i)
+                if not start["handle"] or start["disabled"] or spec["kind"] != "value":
+                    continue
+                sliders += 1
+                keys = spec["keys"]
+                at = min(range(len(keys)), key=lambda k: abs(keys[k] - start["value"]))
+                up = len(keys) - 1 - at
+                forward, back, presses = ("ArrowRight", "ArrowLeft", min(5, up)) if up else \
+                    ("ArrowLeft", "ArrowRight", min(5, at))
+                if presses == 0:
+                    continue
+                handle = tab.locator(".relubook-frames").nth(n).locator(":scope > div").first \
+                    .locator(":scope > *").nth(i).locator(".noUi-handle").first
+                handle.focus()
+                where = f"{page} {player['name']} {spec['key']}"
+                sign = 1 if forward == "ArrowRight" else -1
+                for key, direction in ((forward, sign), (back, -sign)):
+                    for _ in range(presses):
+                        handle.press(key)
+                        at += direction
+                        want = spec["labels"][at]
+                        try:
+                            tab.wait_for_function(
+                                f"""() => {{ const p = window.relubookFrames.players[{n}];
+                                   const img = p.el.querySelector('.widget-output img');
+                                   return img && img.dataset.labels
+                                     && JSON.parse(img.dataset.labels)[{i}] === {json.dumps(want)}; }}""",
+                                timeout=5000)
+                        except Exception:  # noqa: BLE001 - reported below
+                            state = _slider_state(tab, n, i)
+                            problems.append(f"{where}: after {key} expected {want}, readout {state['readout']}, "
+                                            f"picture {state['labels']}")
+                            break
+                end = _slider_state(tab, n, i)
+                if end["frame"] != start["frame"]:
+                    problems.append(f"{where}: {presses} x {forward} then {presses} x {back} show frame "
+                                    f"{end['frame']}, not the first picture {start['frame']}")
+                if end["readout"] != start["readout"]:
+                    problems.append(f"{where}: readout {end['readout']} after the round trip, was {start['readout']}")
+        assert sliders, f"{page}: no slider was pressed"
+        assert not problems, "\n".join(problems)
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------- links to a setting
+def _shown(tab, name: str) -> dict:
+    return tab.evaluate(f"""() => {{ const p = window.relubookFrames.players.find(p => p.name === {json.dumps(name)});
+      const img = p.el.querySelector('.widget-output img');
+      const msg = p.el.querySelector('.relubook-link-message');
+      return {{frame: img.dataset.frame, setting: img.dataset.setting,
+               message: msg && !msg.hidden ? msg.textContent : '',
+               link: p.el.querySelector('.relubook-setting-link a').href}}; }}""")
+
+
+def _other_frame(manifest: dict) -> dict:
+    first = manifest["frames"][0]
+    return next(f for f in reversed(manifest["frames"]) if all(a != b for a, b in zip(f["keys"], first["keys"],
+                                                                                         strict=True)))
+
+
+@pytest.mark.parametrize("page", FRAME_PAGES or NONE)
+def test_copy_link_round_trips(browser, base_url, page):
+    """Move each widget, copy its link, open the link in a fresh tab: the same picture."""
+    context, tab, blocked, errors = open_page(browser, base_url, page, size="phone",
+                                              permissions=["clipboard-read", "clipboard-write"])
+    try:
+        names = tab.evaluate("() => window.relubookFrames.players.map(p => p.name)")
+        buttons = tab.locator(".relubook-copy-link")
+        assert buttons.count() == len(names), f"{page}: {buttons.count()} copy-link controls for {len(names)} widgets"
+        for n, name in enumerate(names):
+            widget = tab.locator(".relubook-frames").nth(n)
+            handle = widget.locator(".noUi-handle").first
+            select = widget.locator("select").first
+            if handle.count() and not widget.locator(".noUi-handle[disabled]").count():
+                handle.focus()
+                handle.press("End")
+            elif select.count():
+                select.select_option(index=select.locator("option").count() - 1)
+            tab.wait_for_timeout(400)
+            before = _shown(tab, name)
+            widget.locator(".relubook-copy-link").click()
+            tab.wait_for_function(f"() => document.querySelectorAll('.relubook-copy-status')[{n}].textContent !== ''")
+            copied = tab.evaluate("() => navigator.clipboard.readText()")
+            assert copied == before["link"], (copied, before["link"])
+            assert re.search(rf"#{name}:", copied), copied
+            other, tab2, _, errors2 = open_page(browser, base_url, page + copied[copied.index("#"):], size="laptop")
+            try:
+                tab2.wait_for_timeout(300)
+                after = _shown(tab2, name)
+                if page.startswith("exercises/"):
+                    tab2.locator(".relubook-link-message button").first.click()
+                    tab2.wait_for_timeout(500)
+                    after = _shown(tab2, name)
+                assert after["setting"] == before["setting"], f"{page} {name}: {copied} opens {after}, not {before}"
+                assert not after["message"], after["message"]
+                assert not errors2, errors2
+            finally:
+                other.close()
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+def _by_labels(manifest: dict, frame: dict) -> str:
+    """A link written as a reader copies it from the screen: control labels, readouts with U+2212."""
+    pairs = []
+    for spec, label in zip(manifest["controls"], frame["labels"], strict=True):
+        pairs.append(f"{quote(spec['description'])}={quote(label)}")
+    return f"#{manifest['name']}:{','.join(pairs)}"
+
+
+@pytest.mark.parametrize("page", CHAPTER_FRAME_PAGES or NONE)
+def test_links_accept_labels_and_typographic_minus(browser, base_url, page):
+    served = manifests(SITE)
+    text = (SITE / page).read_text(errors="replace")
+    for frame_id, manifest in served.items():
+        if f"relubook-frames-id-{frame_id}" not in text:
+            continue
+        frame = _other_frame(manifest)
+        fragment = _by_labels(manifest, frame)
+        context, tab, blocked, errors = open_page(browser, base_url, page, size="phone", fragment=fragment)
+        try:
+            shown = _shown(tab, manifest["name"])
+            assert shown["setting"] == frame["setting"], f"{page}: {fragment} shows {shown['setting']}"
+            assert not shown["message"], shown["message"]
+        finally:
+            context.close()
+
+
+def test_bad_links_are_answered_and_hash_changes_apply(browser, base_url):
+    page = next((p for p in CHAPTER_FRAME_PAGES if "neuron" in (SITE / p).read_text(errors="replace")),
+                CHAPTER_FRAME_PAGES[0] if CHAPTER_FRAME_PAGES else None)
+    if page is None:
+        pytest.skip("no widget page")
+    served = manifests(SITE)
+    text = (SITE / page).read_text(errors="replace")
+    manifest = next(m for fid, m in served.items() if f"relubook-frames-id-{fid}" in text)
+    name, spec = manifest["name"], manifest["controls"][0]
+    context, tab, blocked, errors = open_page(browser, base_url, page, size="phone")
+    try:
+        first = _shown(tab, name)
+        # an unknown control: the message names it and the widget's controls; the first picture stays
+        tab.evaluate(f"() => {{ location.hash = '#{name}:nosuchcontrol=1'; }}")
+        tab.wait_for_timeout(500)
+        seen = _shown(tab, name)
+        assert "nosuchcontrol" in seen["message"] and spec["key"] in seen["message"], seen
+        assert seen["frame"] == first["frame"]
+        # a value that is not a number (or not an option)
+        tab.evaluate(f"() => {{ location.hash = '#{name}:{spec['key']}=banana'; }}")
+        tab.wait_for_timeout(500)
+        assert "banana" in _shown(tab, name)["message"]
+        # an unknown widget: a message at the top of the page
+        tab.evaluate("() => { location.hash = '#nosuchwidget:x=1'; }")
+        tab.wait_for_timeout(500)
+        page_msg = tab.evaluate("() => (document.querySelector('.relubook-page-link-message') || {}).textContent")
+        assert page_msg and "nosuchwidget" in page_msg and name in page_msg, page_msg
+        # a same-page change of the fragment to a real setting applies it, with no reload
+        frame = _other_frame(manifest)
+        marker = tab.evaluate("() => { window.__noReload = 1; return 1; }")
+        fragment = _by_labels(manifest, frame)
+        tab.evaluate(f"() => {{ location.hash = {json.dumps(fragment)}; }}")
+        tab.wait_for_function(f"""() => {{
+            const p = window.relubookFrames.players.find(p => p.name === {json.dumps(name)});
+            return p.el.querySelector('.widget-output img').dataset.setting === {json.dumps(frame['setting'])}; }}""",
+                              timeout=10_000)
+        assert tab.evaluate("() => window.__noReload") == marker
+        assert not _shown(tab, name)["message"]
+        # off the grid: the nearest value is shown and the message says so
+        if spec["kind"] == "value" and len(spec["keys"]) > 1:
+            between = (spec["keys"][0] + spec["keys"][1]) / 2 + 1e-3 * abs(spec["keys"][1] - spec["keys"][0])
+            tab.evaluate(f"() => {{ location.hash = '#{name}:{spec['key']}={between!r}'; }}")
+            tab.wait_for_timeout(600)
+            assert "nearest" in _shown(tab, name)["message"]
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("page", EXERCISE_FRAME_PAGES or NONE)
+def test_exercise_links_ask_before_showing_a_setting(browser, base_url, page):
+    """A link must not give an exercise's answer away: the widget starts where the exercise starts."""
+    served = manifests(SITE)
+    text = (SITE / page).read_text(errors="replace")
+    manifest = next(m for fid, m in served.items() if f"relubook-frames-id-{fid}" in text)
+    frame = _other_frame(manifest)
+    fragment = _by_labels(manifest, frame)
+    context, tab, blocked, errors = open_page(browser, base_url, page, size="phone")
+    first = _shown(tab, manifest["name"])
+    context.close()
+    context, tab, blocked, errors = open_page(browser, base_url, page, size="phone", fragment=fragment)
+    try:
+        tab.wait_for_timeout(300)
+        shown = _shown(tab, manifest["name"])
+        assert shown["frame"] == first["frame"], "a link set an exercise's widget by itself"
+        assert "exercise" in shown["message"], shown["message"]
+        tab.locator(".relubook-link-message button").first.click()
+        tab.wait_for_timeout(600)
+        assert _shown(tab, manifest["name"])["setting"] == frame["setting"]
+    finally:
+        context.close()
+
+
+def test_grid_note_under_every_widget_names_its_values(browser, base_url):
+    """The site's grid is said on the page, from the controls' own range (point 7)."""
+    served = manifests(SITE)
+    for page in CHAPTER_FRAME_PAGES:
+        context, tab, blocked, errors = open_page(browser, base_url, page, size="laptop")
+        try:
+            notes = tab.evaluate("""() => window.relubookFrames.players.map(p => ({id: p.id,
+                note: (p.el.querySelector('.relubook-frames-grid') || {}).textContent || ''}))""")
+            for entry in notes:
+                manifest = served[entry["id"]]
+                for spec in manifest["controls"]:
+                    if len(spec["keys"]) < 2:
+                        continue
+                    if spec["kind"] == "index" and len(spec["keys"]) > 8:
+                        assert f"{len(spec['keys'])} options" in entry["note"], (page, spec["key"], entry["note"])
+                        continue
+                    first = spec["labels"][0].rstrip("0").rstrip(".").replace("−", "")
+                    assert first in entry["note"].replace("−", ""), (page, spec["key"], entry["note"])
+                    if spec["kind"] == "value" and len(spec["keys"]) > 6 and "log" not in entry["note"]:
+                        assert f"({len(spec['keys'])} values)" in entry["note"], (page, spec["key"], entry["note"])
+        finally:
+            context.close()
