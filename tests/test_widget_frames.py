@@ -219,13 +219,45 @@ def test_two_processes_draw_the_same_frames_as_one(monkeypatch, tmp_path):
     one = rw.live(toy_update, toy_controls(), max_frames=130).frames
     monkeypatch.setenv(frames.FRAMES_ENV, str(tmp_path / "two"))
     monkeypatch.setenv("RELUBOOK_FRAMES_JOBS", "2")
+    monkeypatch.setenv("RELUBOOK_FRAMES_PARALLEL_SECONDS", "0")  # share even this cheap widget
+
+    def no_fork():  # a Jupyter kernel holds ZMQ sockets and threads: it must never be forked (issue 24)
+        raise AssertionError("the drawing process was forked")
+
+    monkeypatch.setattr(frames.os, "fork", no_fork)
     two = rw.live(toy_update, toy_controls(), max_frames=130).frames
     assert len(one.manifest["frames"]) >= frames.PARALLEL_FROM
     assert one.manifest["jobs"] == 1 and two.manifest["jobs"] == 2
     assert [f["setting"] for f in one.manifest["frames"]] == [f["setting"] for f in two.manifest["frames"]]
+    assert [f["file"] for f in one.manifest["frames"]] == [f["file"] for f in two.manifest["frames"]]
     for f in one.manifest["frames"]:
         assert (tmp_path / "one" / one.frame_id / f["file"]).read_bytes() == \
             (tmp_path / "two" / two.frame_id / f["file"]).read_bytes(), f["setting"]
+
+
+def test_a_cheap_widget_is_drawn_in_one_process(monkeypatch, tmp_path):
+    """Starting a helper costs about a second: a widget whose frames take less is not shared."""
+    monkeypatch.setenv(frames.FRAMES_ENV, str(tmp_path))
+    monkeypatch.setenv("RELUBOOK_FRAMES_JOBS", "2")
+    monkeypatch.setenv("RELUBOOK_FRAMES_PARALLEL_SECONDS", "1000")
+    manifest = rw.live(toy_update, toy_controls(), max_frames=130).frames.manifest
+    assert len(manifest["frames"]) >= frames.PARALLEL_FROM and manifest["jobs"] == 1
+
+
+def test_an_update_defined_in_a_notebook_is_drawn_in_one_process(monkeypatch, tmp_path):
+    """A function of the kernel's ``__main__`` does not exist in a fresh interpreter: no helper for it."""
+    monkeypatch.setenv(frames.FRAMES_ENV, str(tmp_path))
+    monkeypatch.setenv("RELUBOOK_FRAMES_JOBS", "2")
+    monkeypatch.setenv("RELUBOOK_FRAMES_PARALLEL_SECONDS", "0")
+
+    def notebook_update(a: float, kind: str = "line", *, ax=None):
+        return toy_update(a, kind, ax=ax)
+
+    notebook_update.__module__ = "__main__"
+    assert not frames._shareable(notebook_update, rw.Redraw)
+    assert frames._shareable(toy_update, rw.Redraw)
+    manifest = rw.live(notebook_update, toy_controls(), max_frames=130).frames.manifest
+    assert len(manifest["frames"]) >= frames.PARALLEL_FROM and manifest["jobs"] == 1
 
 
 def test_a_setting_that_fails_gets_a_frame_saying_so(monkeypatch, tmp_path, capsys):

@@ -547,13 +547,19 @@ def prepare(update: Callable, controls: Mapping[str, object], *, name: str | Non
     return Prepared(frame_id, name, tag, frame["text"], manifest)
 
 
-#: Frames a widget needs before its drawing is shared between processes (see :func:`_jobs`).
+#: Frames a widget needs before its drawing may be shared between processes (see :func:`_jobs`).
 PARALLEL_FROM = 48
+#: Seconds of drawing (estimated from the first frames) that are worth a helper process: starting one
+#: (a fresh interpreter importing NumPy and Matplotlib) costs about a second on a loaded 2-core machine.
+#: ``RELUBOOK_FRAMES_PARALLEL_SECONDS`` overrides it (0: always share, when the widget allows).
+PARALLEL_SECONDS = 4.0
+#: The kernel draws frames for at most this long (and at least one) to estimate the rest's cost.
+PROBE_SECONDS = 0.5
 
 
 def _jobs(n_points: int) -> int:
     """Processes that draw a widget's frames: ``RELUBOOK_FRAMES_JOBS``, else one per core (at most 2)."""
-    if n_points < PARALLEL_FROM or not hasattr(os, "fork"):
+    if n_points < PARALLEL_FROM:
         return 1
     value = os.environ.get("RELUBOOK_FRAMES_JOBS", "").strip()
     if value:
@@ -561,34 +567,152 @@ def _jobs(n_points: int) -> int:
     return max(1, min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
 
 
-def _draw_slice(update, items, points, first: int, tmp: Path, redraw_cls, previous: dict | None = None) -> list[dict]:
-    """Draw ``points`` (numbered from ``first``) into ``tmp``; their manifest entries."""
-    import matplotlib.pyplot as plt
+def _parallel_seconds() -> float:
+    value = os.environ.get("RELUBOOK_FRAMES_PARALLEL_SECONDS", "").strip()
+    return float(value) if value else PARALLEL_SECONDS
 
-    run = redraw_cls(update)
-    if previous is not None:  # the setting before this share: its first frame then reuses a figure, as in one process
+
+class _Drawer:
+    """Draws settings one after the other with one :class:`Redraw` (a figure and caches reused)."""
+
+    def __init__(self, update, items, tmp: Path, redraw_cls):
+        self.update, self.items, self.tmp, self.redraw_cls = update, items, tmp, redraw_cls
+        self.run = redraw_cls(update)
+
+    def warm(self, values: dict) -> None:
+        """Draw ``values`` without keeping it: the figure is then as one process leaves it there."""
         try:
-            _draw(run, previous)
+            _draw(self.run, values)
         except Exception:  # noqa: BLE001 - that setting's own share reports it
-            run = redraw_cls(update)
-    frames = []
-    for i, (values, keys, labels) in enumerate(points, start=first):
-        setting = _describe(items, labels)
-        try:
-            png, alt, text = _draw(run, values)
-        except Exception as exc:  # noqa: BLE001 - one broken setting must not lose the others
-            print(f"relubook.widgets.frames: {update!r} failed at {setting}: {type(exc).__name__}: {exc}",
-                  file=sys.stderr)
-            png, alt, text = _failure_png(setting, exc), f"the update function failed: {type(exc).__name__}", ""
-            run = redraw_cls(update)
-        file = f"{i:04d}.png"
-        if png is not None:
-            (tmp / file).write_bytes(png)
-        frames.append({"file": file if png is not None else None, "keys": keys, "labels": labels,
-                       "setting": setting, "alt": f"{setting}: {alt}" if alt else setting, "text": text})
-    if run._fig is not None:
-        plt.close(run._fig)
-    return frames
+            self.run = self.redraw_cls(self.update)
+
+    def draw(self, points, first: int) -> list[dict]:
+        frames = []
+        for i, (values, keys, labels) in enumerate(points, start=first):
+            setting = _describe(self.items, labels)
+            try:
+                png, alt, text = _draw(self.run, values)
+            except Exception as exc:  # noqa: BLE001 - one broken setting must not lose the others
+                print(f"relubook.widgets.frames: {self.update!r} failed at {setting}: {type(exc).__name__}: {exc}",
+                      file=sys.stderr)
+                png, alt, text = _failure_png(setting, exc), f"the update function failed: {type(exc).__name__}", ""
+                self.run = self.redraw_cls(self.update)
+            file = f"{i:04d}.png"
+            if png is not None:
+                (self.tmp / file).write_bytes(png)
+            frames.append({"file": file if png is not None else None, "keys": keys, "labels": labels,
+                           "setting": setting, "alt": f"{setting}: {alt}" if alt else setting, "text": text})
+        return frames
+
+    def close(self) -> None:
+        import matplotlib.pyplot as plt
+
+        if self.run._fig is not None:
+            plt.close(self.run._fig)
+
+
+def _draw_slice(update, items, points, first: int, tmp: Path, redraw_cls, previous: dict | None = None) -> list[dict]:
+    """Draw ``points`` (numbered from ``first``) into ``tmp``; their manifest entries.
+
+    ``previous`` is the setting drawn just before this share in one process: it is drawn first
+    (and not kept), so that the share's first frame reuses a figure as it would in one process.
+    """
+    drawer = _Drawer(update, items, tmp, redraw_cls)
+    if previous is not None:
+        drawer.warm(previous)
+    try:
+        return drawer.draw(points, first)
+    finally:
+        drawer.close()
+
+
+@dataclass
+class _Label:
+    """What :func:`_describe` reads of a control (``description``): a control itself stays in the kernel."""
+
+    description: str
+
+
+def _helper_draw(rc: dict, update, items, points, first: int, tmp: str, redraw_cls, previous) -> list[dict]:
+    """A helper process's share: Matplotlib's Agg backend with the kernel's rcParams, then :func:`_draw_slice`."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    matplotlib.rcParams.update(rc)
+    return _draw_slice(update, items, points, first, Path(tmp), redraw_cls, previous=previous)
+
+
+def _shareable(*objects) -> bool:
+    """Whether ``objects`` reach a fresh interpreter by pickling (a function defined in a notebook does not)."""
+    import pickle
+
+    try:
+        for obj in objects:
+            func = obj
+            while isinstance(func, functools.partial):
+                func = func.func
+            if getattr(func, "__module__", None) in (None, "__main__", "builtins"):
+                return False
+            pickle.dumps(obj)
+    except Exception:  # noqa: BLE001 - anything that does not pickle is drawn in this process
+        return False
+    return True
+
+
+def _helpers(workers: int):
+    """A pool of ``workers`` processes started by the forkserver (never a fork of this process).
+
+    In a Jupyter kernel this process holds ZMQ sockets and threads that are not safe to fork; the
+    forkserver is a fresh interpreter (started by fork + exec) that forks the helpers from itself.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload(["numpy", "matplotlib", "PIL.Image", "relubook.widgets"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+def _draw_all(update, items, points, tmp: Path, redraw_cls, jobs: int) -> tuple[list[dict], int]:
+    """Every frame of ``points`` and the number of processes that drew them.
+
+    The kernel draws the first frames; when the rest would take more than :data:`PARALLEL_SECONDS`
+    and the widget can be pickled, helper processes (:func:`_helpers`) draw the last shares of the
+    grid while the kernel draws the one after its first frames. Each share is contiguous, so that
+    neighbouring settings reuse one figure and the training caches.
+    """
+    drawer = _Drawer(update, items, tmp, redraw_cls)
+    try:
+        frames, start, n = [], time.perf_counter(), len(points)
+        while len(frames) < n and (not frames or (jobs > 1 and time.perf_counter() - start < PROBE_SECONDS)):
+            frames += drawer.draw(points[len(frames):len(frames) + 1], len(frames))
+        done = len(frames)
+        rest = n - done
+        per_frame = (time.perf_counter() - start) / max(1, done)
+        labels = [(name, _Label(control.description or name)) for name, control in items]
+        if jobs <= 1 or rest < 2 or rest * per_frame < _parallel_seconds() or not _shareable(update, redraw_cls):
+            return frames + drawer.draw(points[done:], done), 1
+        jobs = min(jobs, rest)
+        bounds = [done + round(k * rest / jobs) for k in range(jobs + 1)]
+        import matplotlib
+
+        rc = {k: v for k, v in matplotlib.rcParams.items() if k != "backend"}
+        with _helpers(jobs - 1) as pool:
+            shares = [(k, pool.submit(_helper_draw, rc, update, labels, points[bounds[k]:bounds[k + 1]], bounds[k],
+                                      str(tmp), redraw_cls, points[bounds[k] - 1][0]))
+                      for k in range(1, jobs)]
+            frames += drawer.draw(points[bounds[0]:bounds[1]], bounds[0])
+            for k, share in shares:
+                try:
+                    frames += share.result()
+                except Exception as exc:  # noqa: BLE001 - reported with the share it lost
+                    raise RuntimeError(f"drawing frames {bounds[k]}..{bounds[k + 1] - 1} failed in a helper "
+                                       f"process: {type(exc).__name__}: {exc}") from exc
+        return frames, jobs
+    finally:
+        drawer.close()
 
 
 def _failure_png(setting: str, exc: Exception) -> bytes:
@@ -606,43 +730,21 @@ def _failure_png(setting: str, exc: Exception) -> bytes:
 def _render(update, items, walk: _Walk, name: str, frame_id: str, folder: Path, redraw_cls) -> dict:
     """Draw every frame of the walk into ``folder`` (atomically: a temporary folder renamed).
 
-    A widget with many frames is drawn by forked processes, each a contiguous share of the grid
-    (neighbouring settings reuse one figure and the training caches); update functions are
-    deterministic, so the frames do not depend on the process that drew them.
+    The kernel draws the first frames; a widget whose remaining frames would take more than
+    :data:`PARALLEL_SECONDS` shares them with helper processes that do not fork the kernel
+    (:func:`_draw_all`); update functions are deterministic, so the frames do not depend on the
+    process that drew them.
     """
     start = time.perf_counter()
     tmp = folder.with_name(folder.name + f".tmp{os.getpid()}")
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
-    points = walk.points
-    jobs = _jobs(len(points))
-    bounds = [round(k * len(points) / jobs) for k in range(jobs + 1)]
-    children = []
-    for k in range(1, jobs):
-        pid = os.fork()
-        if pid == 0:  # the child: draw its share, hand it back as JSON, leave without cleanup
-            code = 1
-            try:
-                share = _draw_slice(update, items, points[bounds[k]:bounds[k + 1]], bounds[k], tmp, redraw_cls,
-                                    previous=points[bounds[k] - 1][0])
-                (tmp / f"part{k}.json").write_text(json.dumps(share, default=_json_default))
-                code = 0
-            except BaseException as exc:  # noqa: BLE001 - reported by the parent
-                (tmp / f"part{k}.error").write_text(repr(exc))
-            finally:
-                os._exit(code)
-        children.append((k, pid))
-    frames = _draw_slice(update, items, points[bounds[0]:bounds[1]], 0, tmp, redraw_cls)
-    for k, pid in children:
-        _, status = os.waitpid(pid, 0)
-        part = tmp / f"part{k}.json"
-        if status != 0 or not part.exists():
-            error = tmp / f"part{k}.error"
-            raise RuntimeError(f"drawing frames {bounds[k]}..{bounds[k + 1] - 1} of {name} failed: "
-                               f"{error.read_text() if error.exists() else f'exit status {status}'}")
-        frames += json.loads(part.read_text())
-        part.unlink()
+    try:
+        frames, jobs = _draw_all(update, items, walk.points, tmp, redraw_cls, _jobs(len(walk.points)))
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     total = sum((tmp / f["file"]).stat().st_size for f in frames if f["file"])
     manifest = {
         "version": 1, "id": frame_id, "name": name, "update": _qualified(update),
