@@ -39,8 +39,17 @@ async function main() {
     loader: { ".woff": "file", ".woff2": "file", ".ttf": "file", ".eot": "file", ".svg": "file", ".png": "file", ".gif": "file" },
     assetNames: "[name]-[hash]",
   });
+  // Live code (browser/live/, issue 30): the page's button and editor, and the Python worker, into
+  // OUTDIR/../live/ (the site's _static/bundled/live/); kernel.py is bundled into the worker as text.
+  const live = await esbuild.build({
+    ...common,
+    outdir: path.join(outdir, "..", "live"),
+    entryPoints: { live: path.join(here, "live", "index.js"), "live-worker": path.join(here, "live", "worker.js") },
+    format: "iife",
+    loader: { ".py": "text", ".css": "text" },
+  });
   const packages = {};
-  for (const result of [js, css]) {
+  for (const result of [js, css, live]) {
     for (const out of Object.values(result.metafile.outputs)) {
       for (const [file, input] of Object.entries(out.inputs || {})) {
         const m = file.match(/node_modules\/((@[^/]+\/)?[^/]+)/);
@@ -51,7 +60,7 @@ async function main() {
   }
   const rows = Object.entries(packages).sort((a, b) => b[1] - a[1]);
   for (const [name, bytes] of rows) console.log(`${(bytes / 1e3).toFixed(1).padStart(8)} kB  ${name}`);
-  for (const result of [js, css]) {
+  for (const result of [js, css, live]) {
     for (const [file, out] of Object.entries(result.metafile.outputs)) {
       console.log(`widget manager: ${file} ${(out.bytes / 1e3).toFixed(1)} kB`);
     }

@@ -1,0 +1,74 @@
+// The live page's Python: Pyodide in a Web Worker, so that the page never freezes while a cell runs.
+// Every file comes from the site itself (_static/pyodide/, written by tools/live_runtime.py and
+// checked there against browser/live/runtime.lock.json); nothing is fetched from anywhere else.
+//
+// Messages in:  {type: "init", indexURL} | {type: "run", id, code} |
+//               {type: "widget-info", id, model} | {type: "widget-set", id, model, changes}
+// Messages out: {type: "status", text} | {type: "ready", seconds, timings} | {type: "output", id, output} |
+//               {type: "done", id, result} | {type: "failed", error}
+import KERNEL from "./kernel.py";
+
+let pyodide = null;
+let kernel = null;
+let later = null; // scipy and scikit-learn, loaded while the first cells run
+let current = null; // id of the request whose outputs are being produced
+let queue = Promise.resolve();
+
+const post = (message) => self.postMessage(message);
+const NEEDS_LATER = /\b(relubook|scipy|sklearn)\b/;
+
+async function init({ indexURL }) {
+  const t0 = performance.now();
+  const timings = {};
+  const manifest = await (await fetch(new URL("manifest.json", indexURL))).json();
+  post({ type: "status", text: `Starting Python ${manifest.python} (Pyodide ${manifest.pyodide})…` });
+  self.importScripts(new URL("pyodide.js", indexURL).href);
+  pyodide = await self.loadPyodide({ indexURL, fullStdLib: false });
+  timings.core = performance.now() - t0;
+  post({ type: "status", text: "Loading NumPy, matplotlib and IPython…" });
+  const quiet = { messageCallback: () => {}, errorCallback: (text) => post({ type: "log", text }) };
+  await pyodide.loadPackage(manifest.load.start, quiet);
+  await pyodide.loadPackage(manifest.wheels.map((w) => new URL(w, indexURL).href), quiet);
+  timings.packages = performance.now() - t0;
+  later = pyodide.loadPackage(manifest.load.later, quiet).then(() => {
+    timings.later = performance.now() - t0;
+  });
+  pyodide.FS.writeFile("/home/pyodide/relubook_live_kernel.py", KERNEL);
+  pyodide.runPython("import relubook_live_kernel"); // a failure here comes with its Python traceback
+  kernel = pyodide.pyimport("relubook_live_kernel");
+  kernel.emit = (text) => post({ type: "output", id: current, output: JSON.parse(text) });
+  timings.kernel = performance.now() - t0;
+  post({ type: "ready", seconds: (performance.now() - t0) / 1000, timings });
+}
+
+async function handle(message) {
+  const { type, id } = message;
+  try {
+    if (type === "init") return await init(message);
+    if (!kernel) throw new Error("Python has not started");
+    current = id;
+    if (type === "run") {
+      if (NEEDS_LATER.test(message.code)) {
+        post({ type: "status", id, text: "Loading SciPy and scikit-learn…" });
+        await later;
+      }
+      post({ type: "started", id });
+      return post({ type: "done", id, result: JSON.parse(kernel.run_cell(message.code)) });
+    }
+    if (type === "widget-info") return post({ type: "done", id, result: JSON.parse(kernel.widget_info(message.model)) });
+    if (type === "widget-set") {
+      return post({ type: "done", id, result: JSON.parse(kernel.widget_set(message.model, JSON.stringify(message.changes))) });
+    }
+    throw new Error(`unknown message ${type}`);
+  } catch (err) {
+    const error = err && err.message ? `${err.name || "Error"}: ${err.message}` : String(err);
+    if (type === "init") return post({ type: "failed", error });
+    return post({ type: "done", id, result: { ok: false, error } });
+  } finally {
+    current = null;
+  }
+}
+
+self.onmessage = (event) => {
+  queue = queue.then(() => handle(event.data));
+};
