@@ -48,22 +48,31 @@ assets: $(ASSETS_STAMP)
 # _static/frames/, so that the static site's controls switch pictures with no kernel (issue 16).
 FRAMES_DIR := $(CURDIR)/_build/frames
 
+# The build's log is also kept in _build/book.log: each notebook's "Executed notebook in X seconds"
+# and each cell slower than 10 s, which tests/test_build_times.py compares with bench/report.json.
+# A cell running past nb_execution_timeout (_config.yml) fails the build (tools/kernel_poll.py, issue 24).
+CELL_TIMEOUT := $(shell sed -n 's/^ *nb_execution_timeout: *\([0-9]*\).*/\1/p' _config.yml)
+BOOK_LOG := _build/book.log
+
 book: install assets
-	RELUBOOK_FRAMES_DIR="$(FRAMES_DIR)" $(BIN)/jupyter-book build . $(JB_FLAGS)
+	mkdir -p _build
+	set -o pipefail; RELUBOOK_FRAMES_DIR="$(FRAMES_DIR)" $(BIN)/jupyter-book build . $(JB_FLAGS) 2>&1 | tee $(BOOK_LOG)
 
 # A from-scratch build: an incremental build does not re-emit warnings of unchanged pages.
 book-fresh: install assets
 	rm -rf _build
-	RELUBOOK_FRAMES_DIR="$(FRAMES_DIR)" $(BIN)/jupyter-book build . $(JB_FLAGS)
+	mkdir -p _build
+	set -o pipefail; RELUBOOK_FRAMES_DIR="$(FRAMES_DIR)" $(BIN)/jupyter-book build . $(JB_FLAGS) 2>&1 | tee $(BOOK_LOG)
 
 # Unit tests with nbval on every notebook under the machine's own OpenBLAS kernel, then nbval again
 # under the other kernels this CPU can run (tools/nbval_kernels.py: Haswell, Sandybridge, Prescott),
 # then a from-scratch build with warnings as errors and the browser tests.
 test: install
-	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval --nbval-sanitize-with tests/sanitize.cfg \
-	    --nbval-cell-timeout=300 --ignore=tests/site --ignore=tests/lab
+	$(BIN)/python -m pytest -p tools.kernel_poll -n 2 --dist loadfile --nbval --nbval-sanitize-with tests/sanitize.cfg \
+	    --nbval-cell-timeout=$(CELL_TIMEOUT) --ignore=tests/site --ignore=tests/lab
 	$(BIN)/python tools/nbval_kernels.py --kernels Haswell Sandybridge Prescott
 	$(MAKE) book-fresh
+	RELUBOOK_BUILD_LOG=$(BOOK_LOG) $(BIN)/python -m pytest -p no:cacheprovider tests/test_build_times.py -v
 	$(MAKE) test-site
 
 # nbval on every notebook under the machine's own kernel and the others (what `make test` proves).

@@ -544,17 +544,29 @@ def _cell_seconds(nb) -> float:
     return total
 
 
+def _kernel_poll():
+    """tools/kernel_poll.py: the book's per-cell limit and the fix for missed kernel replies (issue 24)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("kernel_poll", ROOT / "tools" / "kernel_poll.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def notebook_times() -> dict:
     import nbformat
     from nbclient import NotebookClient
 
+    kernel_poll = _kernel_poll()
+    kernel_poll.install()
     rows = []
     for folder in ("chapters", "exercises", "solutions"):
         for path in sorted((ROOT / folder).glob("*.ipynb")):
             nb = nbformat.read(path, as_version=4)
             # stopped at once when done: a graceful shutdown now and then waits 3.5 s for the kernel
             # process to exit (2 of 20 empty notebooks here), time no reader spends
-            client = NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=True,
+            client = NotebookClient(nb, timeout=kernel_poll.cell_timeout(), kernel_name="python3", record_timing=True,
                                     shutdown_kernel="immediate", resources={"metadata": {"path": str(path.parent)}})
             t0 = time.perf_counter()
             client.execute()

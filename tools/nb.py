@@ -321,13 +321,29 @@ def _store_user_expressions(client, path: Path):
     return hook
 
 
-def execute(paths: list[Path], timeout: int = 300) -> None:
+def _kernel_poll():
+    """tools/kernel_poll.py (the per-cell limit and the fix for missed kernel replies, issue 24)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("kernel_poll", Path(__file__).resolve().parent / "kernel_poll.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def execute(paths: list[Path], timeout: int | None = None) -> None:
     """Execute notebooks in place (working directory: the notebook's folder).
 
-    Stores outputs, widget state, and the results of the markdown cells' ``{eval}`` roles.
+    Stores outputs, widget state, and the results of the markdown cells' ``{eval}`` roles. A cell may
+    run ``timeout`` seconds (default: ``nb_execution_timeout`` of ``_config.yml``, as on the site);
+    past that nbclient raises ``CellTimeoutError``. Replies are polled in short slices
+    (tools/kernel_poll.py), so a missed wake-up cannot stall a cell until its timeout.
     """
     from nbclient import NotebookClient
 
+    kernel_poll = _kernel_poll()
+    kernel_poll.install()
+    timeout = kernel_poll.cell_timeout() if timeout is None else timeout
     for path in paths:
         path = Path(path).resolve()
         nb = nbformat.read(path, as_version=4)

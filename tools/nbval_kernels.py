@@ -25,6 +25,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+from kernel_poll import cell_timeout  # noqa: E402  (the book's one per-cell limit, issue 24)
+
 FOLDERS = ("chapters", "exercises", "solutions")
 # Other kernels, with the CPU flag each needs. Prescott is OpenBLAS's generic SSE3 kernel.
 OTHERS = {"Haswell": "avx2", "Sandybridge": "avx", "Prescott": "pni"}  # pni: /proc/cpuinfo's name for SSE3
@@ -103,9 +106,10 @@ def main(argv: list[str] | None = None) -> int:
             env.pop("OPENBLAS_CORETYPE", None)
         else:
             env["OPENBLAS_CORETYPE"] = coretype
-        cmd = [sys.executable, "-m", "pytest", "-q", "-n", args.workers, "--dist", "loadfile", "--nbval",
-               "--nbval-sanitize-with", "tests/sanitize.cfg", "--nbval-cell-timeout=300", *(args.paths or notebooks())]
-        print(f"nbval-kernels: OpenBLAS kernel {label}: {' '.join(cmd[3:6])} ...", flush=True)
+        cmd = [sys.executable, "-m", "pytest", "-p", "tools.kernel_poll", "-q", "-n", args.workers,
+               "--dist", "loadfile", "--nbval", "--nbval-sanitize-with", "tests/sanitize.cfg",
+               f"--nbval-cell-timeout={cell_timeout()}", *(args.paths or notebooks())]
+        print(f"nbval-kernels: OpenBLAS kernel {label}: {' '.join(cmd[5:8])} ...", flush=True)
         start = time.perf_counter()
         done = subprocess.run(cmd, cwd=ROOT, env=env)
         status = "passed" if done.returncode == 0 else f"FAILED (exit {done.returncode})"
