@@ -82,6 +82,10 @@ class Missing(Exception):
     """A source cannot be reached (no network, no cached copy): the book builds without live code."""
 
 
+def _shown(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -360,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "lock":
             LOCK.write_text(json.dumps(make_lock(args.cache), indent=1) + "\n")
-            print(f"live_runtime: wrote {LOCK.relative_to(ROOT)}")
+            print(f"live_runtime: wrote {_shown(LOCK)}")
             return 0
         if args.command == "verify":
             manifest = verify(args.out)
@@ -373,7 +377,7 @@ def main(argv: list[str] | None = None) -> int:
         manifest = fetch(json.loads(LOCK.read_text()), args.out, args.cache)
     except Mismatch as exc:
         banner(["LIVE CODE: A RUNTIME FILE DOES NOT MATCH THE LOCK. Refusing to use it.", str(exc),
-                f"Lock: {LOCK.relative_to(ROOT)}. Cache: {args.cache} (delete it to fetch again)."])
+                f"Lock: {_shown(LOCK)}. Cache: {args.cache} (delete it to fetch again)."])
         if args.out.exists():
             shutil.rmtree(args.out)
         return 1
@@ -386,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
                 str(exc)[:200], "The book builds without it; its pages say so. Fix the network or",
                 f"fill the cache ({args.cache}) and run `make live-runtime` again."])
         return 0
-    print(f"live_runtime: {len(manifest['sha256'])} files verified against {LOCK.relative_to(ROOT)} "
+    print(f"live_runtime: {len(manifest['sha256'])} files verified against {_shown(LOCK)} "
           f"({manifest['total_bytes'] / 1e6:.1f} MB) into {args.out}")
     return 0
 

@@ -25,6 +25,7 @@ async function init({ indexURL }) {
   self.importScripts(new URL("pyodide.js", indexURL).href);
   pyodide = await self.loadPyodide({ indexURL, fullStdLib: false });
   timings.core = performance.now() - t0;
+  await mountCache(manifest);
   post({ type: "status", text: "Loading NumPy, matplotlib and IPython…" });
   const quiet = { messageCallback: () => {}, errorCallback: (text) => post({ type: "log", text }) };
   await pyodide.loadPackage(manifest.load.start, quiet);
@@ -38,7 +39,31 @@ async function init({ indexURL }) {
   kernel = pyodide.pyimport("relubook_live_kernel");
   kernel.emit = (text) => post({ type: "output", id: current, output: JSON.parse(text) });
   timings.kernel = performance.now() - t0;
+  later.then(() => persistCache());
   post({ type: "ready", seconds: (performance.now() - t0) / 1000, timings });
+}
+
+// A warm start: the bytecode Python compiles and matplotlib's font list are kept in the browser
+// (IndexedDB), so that the next visit imports IPython and matplotlib without compiling them again.
+const CACHE = "/home/pyodide/.relubook-cache";
+let cacheMounted = false;
+
+async function mountCache(manifest) {
+  try {
+    const dir = `${CACHE}-${manifest.pyodide}`;
+    pyodide.FS.mkdirTree(dir);
+    pyodide.FS.mount(pyodide.FS.filesystems.IDBFS, {}, dir);
+    await new Promise((resolve, reject) => pyodide.FS.syncfs(true, (err) => (err ? reject(err) : resolve())));
+    pyodide.runPython(`import os, sys\nos.environ["MPLCONFIGDIR"] = "${dir}/mpl"\nsys.pycache_prefix = "${dir}/pyc"`);
+    cacheMounted = true;
+  } catch (err) {
+    post({ type: "log", text: `no warm-start cache: ${err}` }); // private windows may have no IndexedDB
+  }
+}
+
+function persistCache() {
+  if (!cacheMounted) return Promise.resolve();
+  return new Promise((resolve) => pyodide.FS.syncfs(false, () => resolve()));
 }
 
 async function handle(message) {
@@ -53,7 +78,8 @@ async function handle(message) {
         await later;
       }
       post({ type: "started", id });
-      return post({ type: "done", id, result: JSON.parse(kernel.run_cell(message.code)) });
+      post({ type: "done", id, result: JSON.parse(kernel.run_cell(message.code)) });
+      return await persistCache(); // only new files are written (bytecode of modules imported for the first time)
     }
     if (type === "widget-info") return post({ type: "done", id, result: JSON.parse(kernel.widget_info(message.model)) });
     if (type === "widget-set") {
