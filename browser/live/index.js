@@ -427,10 +427,18 @@ class LivePage {
     }
     area.replaceChildren();
     const widgets = [];
+    const outputs = []; // what the tests compare with the stored outputs (text only)
     const result = await this.python.request({ type: "run", code }, {
       onOutput: (output) => {
+        if (output.output_type === "clear") { // clear_output(), or a cell run again once SciPy arrived
+          outputs.length = 0;
+          widgets.length = 0;
+        }
         const view = output.data && output.data[WIDGET_VIEW];
         if (view) widgets.push(view.model_id);
+        const data = output.data || {};
+        outputs.push({ output_type: output.output_type, name: output.name, text: output.text, ename: output.ename,
+          evalue: output.evalue, plain: data["text/plain"], mimes: Object.keys(data) });
         renderOutput(output, area);
       },
       onStatus: (message) => { if (cell.note) cell.note.textContent = message; },
@@ -450,7 +458,8 @@ class LivePage {
       }
     }
     if (original) original.hidden = bound === 0; // the stored outputs give way to the new ones, widgets stay
-    api.cellRuns.push({ index: cell.index, ok, seconds, native: cell.seconds, widgets: widgets.length, bound });
+    api.cellRuns.push({ index: cell.index, ok, seconds, native: cell.seconds, widgets: widgets.length, bound, outputs,
+      error: result && result.error });
     if (cell.note) {
       cell.note.textContent = ok ? `Ran in ${seconds.toFixed(1)} s.` : `Stopped with an error after ${seconds.toFixed(1)} s.`;
     }

@@ -148,8 +148,10 @@ def run_cell(code: str) -> str:
     """Run one cell; the outputs go out through ``emit`` as they come."""
     start = time.perf_counter()
     result = shell.run_cell(code, store_history=True)
-    ok = result.error_before_exec is None and result.error_in_exec is None
-    return json.dumps({"ok": ok, "seconds": time.perf_counter() - start, "count": shell.execution_count - 1})
+    error = result.error_before_exec or result.error_in_exec
+    missing = getattr(error, "name", None) if isinstance(error, ModuleNotFoundError) else None
+    return json.dumps({"ok": error is None, "seconds": time.perf_counter() - start,
+                       "count": shell.execution_count - 1, "missing": missing})
 
 
 # ------------------------------------------------------------------ live widgets

@@ -15,7 +15,12 @@ let current = null; // id of the request whose outputs are being produced
 let queue = Promise.resolve();
 
 const post = (message) => self.postMessage(message);
-const NEEDS_LATER = /\b(relubook|scipy|sklearn)\b/;
+// Cells that import these wait for the second group of packages; relubook imports SciPy and
+// scikit-learn only where it uses them, so its cells run at once, and a cell that reaches one of
+// them before it has arrived runs again when it has (its first, failed outputs are cleared).
+const NEEDS_LATER = /\b(scipy|sklearn|joblib)\b/;
+const LATER_MODULES = new Set(["scipy", "sklearn", "joblib", "threadpoolctl"]);
+let laterDone = false;
 
 async function init({ indexURL }) {
   const t0 = performance.now();
@@ -33,6 +38,7 @@ async function init({ indexURL }) {
   timings.packages = performance.now() - t0;
   later = pyodide.loadPackage(manifest.load.later, quiet).then(() => {
     timings.later = performance.now() - t0;
+    laterDone = true;
   });
   pyodide.FS.writeFile("/home/pyodide/relubook_live_kernel.py", KERNEL);
   pyodide.runPython("import relubook_live_kernel"); // a failure here comes with its Python traceback
@@ -78,7 +84,14 @@ async function handle(message) {
         await later;
       }
       post({ type: "started", id });
-      post({ type: "done", id, result: JSON.parse(kernel.run_cell(message.code)) });
+      let result = JSON.parse(kernel.run_cell(message.code));
+      if (!result.ok && !laterDone && result.missing && LATER_MODULES.has(result.missing.split(".")[0])) {
+        post({ type: "status", id, text: "Loading SciPy and scikit-learn…" });
+        await later;
+        post({ type: "output", id, output: { output_type: "clear" } });
+        result = JSON.parse(kernel.run_cell(message.code));
+      }
+      post({ type: "done", id, result });
       return await persistCache(); // only new files are written (bytecode of modules imported for the first time)
     }
     if (type === "widget-info") return post({ type: "done", id, result: JSON.parse(kernel.widget_info(message.model)) });

@@ -1,0 +1,185 @@
+"""Live pages (issue 30), offline in Debian's chromium: one click, and the page's Python runs here.
+
+* A chapter page: nothing of the runtime is fetched before the click; after it, every cell runs in
+  the browser (setup cells first), figures come out as PNG, an edited cell runs the new code, an
+  error shows its traceback; zero requests leave the site.
+* A widget with precomputed frames becomes live: a control set to a value that is *not* on the
+  frame grid keeps that value, and the picture is the one the widget's own update function draws.
+* An exercise page: the model answer from the solution passes the book's checker in the page, a
+  wrong answer gets the checker's hint; answers are kept in localStorage across a reload, with a
+  reset.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from livekit import notebook_of, open_live
+from sitekit import SITE
+
+CHAPTER = "chapters/01_definition.html"
+EXERCISE = "exercises/01_definition.html"
+
+
+def _needs(page: str) -> None:
+    if not (SITE / page).is_file():
+        pytest.fail(f"{page} is not built")
+    if 'id="relubook-live-data"' not in (SITE / page).read_text(errors="replace"):
+        pytest.fail(f"{page} has no live-code data: is tools/sphinx_live.py in _config.yml?")
+    if not (SITE / "_static" / "pyodide" / "manifest.json").is_file():
+        pytest.fail("the site has no runtime in _static/pyodide/ (make live-runtime)")
+
+
+@pytest.fixture(scope="module")
+def chapter(browser, base_url, site_dir):
+    _needs(CHAPTER)
+    live = open_live(browser, base_url, CHAPTER)
+    yield live
+    live.close()
+
+
+@pytest.fixture(scope="module")
+def chapter_run(chapter):
+    """The chapter made live and every cell run once."""
+    info = chapter.start()
+    cells = chapter.cells()
+    runs = chapter.run_up_to(len(cells) - 1)
+    return {"info": info, "cells": cells, "runs": runs}
+
+
+def test_first_visit_fetches_none_of_the_runtime(chapter):
+    assert chapter.tab.locator(".relubook-live-button").is_visible()
+    assert chapter.tab.locator(".relubook-live-button").inner_text() == "Make this page live"
+    assert not chapter.runtime_files(), chapter.runtime_files()
+    assert not any("live-worker" in f for f in chapter.local_files)
+
+
+def test_every_cell_of_a_chapter_runs_in_the_browser_offline(chapter, chapter_run):
+    info, cells, runs = chapter_run["info"], chapter_run["cells"], chapter_run["runs"]
+    assert info["state"] == "ready", info
+    print(f"live start {info['seconds']:.1f} s, timings {info['timings']}")
+    by_index = {c["index"]: c for c in cells}
+    failed = [(r["index"], r["outputs"][-1:] if r["outputs"] else r.get("error")) for r in runs
+              if not r["ok"] and "raises-exception" not in by_index[r["index"]]["tags"]]
+    assert not failed, f"cells that raised in the browser: {failed}"
+    ran = {r["index"] for r in runs} | {c["index"] for c in cells if c["ran"]}
+    assert ran == set(by_index), f"cells never run: {sorted(set(by_index) - ran)}"
+    assert not chapter.blocked, f"requests left the site: {chapter.blocked}"
+    files = chapter.runtime_files()
+    assert "_static/pyodide/pyodide.asm.wasm" in files and any("numpy" in f for f in files), files
+    assert chapter.tab.locator(".relubook-live-output img").count() >= 1, "no figure came out as an image"
+    assert not chapter.console_errors, chapter.console_errors
+
+
+def test_an_edited_cell_runs_the_new_code_and_errors_show_a_traceback(chapter, chapter_run):
+    cells = chapter_run["cells"]
+    position = next(i for i, c in enumerate(cells) if c["shown"] and "import numpy" in c["source"])
+    chapter.type_into(position, "print(np.maximum(0, np.array([-1.5, 2.5])))")
+    runs = chapter.run_up_to(position)
+    assert runs[-1]["ok"], runs
+    assert "[0.  2.5]" in chapter.output_text(position)
+    chapter.type_into(position, "1 / 0")
+    runs = chapter.run_up_to(position)
+    assert not runs[-1]["ok"]
+    text = chapter.output_text(position)
+    assert "ZeroDivisionError" in text and "Traceback" in text, text
+
+
+OFF_GRID = """
+async () => {
+  const players = (window.relubookFrames || {}).players || [];
+  const player = players.find((p) => p.liveStates);
+  if (!player) return {error: `no live widget among ${players.length}`};
+  const manifest = await player.manifest();
+  for (let i = 0; i < player.controls.length; i++) {
+    const state = player.liveStates[i];
+    if ('index' in state || typeof state.value !== 'number' || !state.step) continue;
+    const keys = manifest.controls[i].keys;
+    const near = (a, b) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a));
+    // a value on the control's own step, inside its range, that no precomputed frame has
+    for (let k = 1; k < 2000; k++) {
+      const value = Number((state.min + k * state.step).toFixed(10));
+      if (value >= state.max) break;
+      if (keys.some((key) => near(key, value))) continue;
+      const before = player.el.querySelector('.widget-output img');
+      const oldSrc = before ? before.src : '';
+      const count = relubookLive.widgetUpdates.length;
+      player.controls[i].set('value', value);
+      for (let t = 0; t < 1200 && relubookLive.widgetUpdates.length === count; t++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const img = player.el.querySelector('.widget-output img');
+      return {widget: player.name, control: i, value, keys, shown: player.controls[i].get('value'),
+              changed: !!img && img.src !== oldSrc, data: !!img && img.src.startsWith('data:image/png'),
+              updates: relubookLive.widgetUpdates.slice(count), caption: player.caption && player.caption.textContent};
+    }
+  }
+  return {error: `no numeric control of ${player.name} has a value off its grid`};
+}
+"""
+
+
+def test_a_widget_computes_a_setting_off_the_frame_grid(chapter, chapter_run):
+    result = chapter.tab.evaluate(OFF_GRID)
+    assert "error" not in result, result
+    assert result["updates"], f"the widget's update function was not called: {result}"
+    assert abs(result["shown"] - result["value"]) < 1e-9, f"the control snapped back to the grid: {result}"
+    assert result["changed"] and result["data"], f"the picture did not change to a computed one: {result}"
+    assert result["caption"].startswith("Live"), result
+    print(f"off-grid widget {result['widget']}: control {result['control']} = {result['value']} "
+          f"in {result['updates'][0]['ms']:.0f} ms")
+
+
+# ------------------------------------------------------------------ exercises
+def _solution_and_exercise_cells(name: str) -> tuple[str, int, str]:
+    """The model answer of the cell that ends with checks.<name>(...), and that cell's position."""
+    solution = json.loads(notebook_of("solutions/01_definition.html").read_text())
+    exercise = json.loads(notebook_of(EXERCISE).read_text())
+    call = f"checks.{name}("
+    model = next("".join(c["source"]) for c in solution["cells"] if c["cell_type"] == "code"
+                 and call in "".join(c["source"]))
+    code_cells = [c for c in exercise["cells"] if c["cell_type"] == "code"]
+    position = next(i for i, c in enumerate(code_cells) if call in "".join(c["source"]))
+    return model, position, "".join(code_cells[position]["source"])
+
+
+@pytest.fixture(scope="module")
+def exercise(browser, base_url, site_dir):
+    _needs(EXERCISE)
+    live = open_live(browser, base_url, EXERCISE)
+    info = live.start()
+    assert info["state"] == "ready", info
+    yield live
+    live.close()
+
+
+def test_the_checker_runs_in_the_page(exercise):
+    model, position, _ = _solution_and_exercise_cells("relu")
+    exercise.type_into(position, model)
+    exercise.run_up_to(position)
+    assert "relu: passed" in exercise.output_text(position), exercise.output_text(position)
+    exercise.type_into(position, "def relu(x):\n    return x\n\n\nchecks.relu(relu)\n")
+    exercise.run_up_to(position)
+    text = exercise.output_text(position)
+    assert "relu: not yet" in text and "expected" in text.lower(), text
+    assert not exercise.blocked, exercise.blocked
+
+
+def test_answers_are_kept_on_the_device_with_a_reset(exercise):
+    _, position, original = _solution_and_exercise_cells("relu")
+    answer = "def relu(x):\n    return x * (x > 0)\n\n\nchecks.relu(relu)\n"
+    exercise.type_into(position, answer)
+    exercise.tab.reload(wait_until="load")
+    exercise.tab.wait_for_function("window.relubookLive && relubookLive.state === 'idle'", timeout=30_000)
+    assert "1 saved answer" in exercise.tab.locator(".relubook-live-bar").inner_text()
+    info = exercise.start()  # a warm start: the runtime comes from the browser's cache
+    assert info["state"] == "ready", info
+    print(f"warm live start {info['seconds']:.1f} s")
+    rank = exercise.shown_rank(position)
+    editor = exercise.tab.locator(".relubook-live-editor").nth(rank)
+    assert editor.input_value() == answer
+    exercise.tab.locator(".relubook-live-reset").nth(rank).click()
+    assert editor.input_value() == original
+    stored = exercise.tab.evaluate("() => Object.keys(localStorage).filter((k) => k.startsWith('relubook-live:'))")
+    assert stored == [], stored
