@@ -10,6 +10,19 @@
 (function () {
   "use strict";
 
+  // The toggles' tooltips (Bootstrap, shown on hover and on focus) stay over the toolbar after a tap
+  // and after the dialog hands the focus back: the toggles keep their names (aria-label) and a
+  // plain title, without the Bootstrap tooltip.
+  function dropToggleTooltips() {
+    const bs = window.bootstrap;
+    if (!bs || !bs.Tooltip || !bs.Tooltip.getInstance) return;
+    for (const button of document.querySelectorAll(".primary-toggle, .secondary-toggle")) {
+      const tip = bs.Tooltip.getInstance(button);
+      if (tip) tip.dispose();
+      button.removeAttribute("data-bs-toggle");
+    }
+  }
+
   function hideTooltip(button) {
     const bs = window.bootstrap;
     const tip = bs && bs.Tooltip && bs.Tooltip.getInstance ? bs.Tooltip.getInstance(button) : null;
@@ -143,6 +156,8 @@
     fitFigures();
     window.addEventListener("resize", fitSoon);
     window.addEventListener("load", fitSoon);
+    window.addEventListener("load", () => window.setTimeout(dropToggleTooltips, 0));
+    if (document.readyState === "complete") dropToggleTooltips();
     const article = document.querySelector("article.bd-article");
     if (article) new MutationObserver(fitSoon).observe(article, { subtree: true, childList: true });
   }

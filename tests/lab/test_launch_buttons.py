@@ -15,7 +15,9 @@ independently of sphinx-book-theme, and compared with what the page carries:
 from __future__ import annotations
 
 import html
+import os
 import re
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -23,7 +25,7 @@ import yaml
 
 from .conftest import ROOT
 
-HTML = ROOT / "_build" / "html"
+HTML = Path(os.environ.get("RELU_SITE_DIR", ROOT / "_build" / "html")).resolve()
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 REPO_URL = CONFIG["repository"]["url"].rstrip("/")
 BRANCH = CONFIG["repository"].get("branch", "main")

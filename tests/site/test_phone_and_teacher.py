@@ -91,14 +91,16 @@ def test_menu_and_contents_open_and_close(browser, base_url, size, scheme):
             tab.wait_for_timeout(200)
             assert not tab.evaluate("() => document.getElementById('pst-primary-sidebar-modal').open")
         else:  # a wide screen: the button hides the sidebar, and shows it again
-            shown = tab.locator("#pst-primary-sidebar").is_visible()
+            # (the first click above already toggled it: from shown to hidden)
             assert not dialog_open
+            assert not tab.locator("#pst-primary-sidebar").is_visible(), "the sidebar button does not hide it"
             toggles[0].click()
             tab.wait_for_timeout(300)
-            assert tab.locator("#pst-primary-sidebar").is_visible() != shown or shown, "the sidebar toggle does nothing"
+            assert tab.locator("#pst-primary-sidebar").is_visible(), "the sidebar button does not show it again"
         # no tooltip left over the toolbar after the tap
         tab.wait_for_timeout(800)
-        assert tab.locator(".tooltip.show").count() == 0, "a tooltip stays over the toolbar after the tap"
+        tips = tab.evaluate("() => Array.from(document.querySelectorAll('.tooltip.show')).map(t => t.textContent)")
+        assert not tips, f"a tooltip stays over the toolbar after the tap: {tips}"
 
         toggles = visible(tab, ".secondary-toggle")
         if size == "phone":
@@ -361,7 +363,8 @@ def test_copy_link_round_trips(browser, base_url, page):
             copied = tab.evaluate("() => navigator.clipboard.readText()")
             assert copied == before["link"], (copied, before["link"])
             assert re.search(rf"#{name}:", copied), copied
-            other, tab2, _, errors2 = open_page(browser, base_url, page + copied[copied.index("#"):], size="laptop")
+            other, tab2, _, errors2 = open_page(browser, base_url, page, size="laptop",
+                                                 fragment=copied[copied.index("#"):])
             try:
                 tab2.wait_for_timeout(300)
                 after = _shown(tab2, name)
@@ -500,3 +503,38 @@ def test_grid_note_under_every_widget_names_its_values(browser, base_url):
                         assert f"({len(spec['keys'])} values)" in entry["note"], (page, spec["key"], entry["note"])
         finally:
             context.close()
+
+
+PLAY_PAGES = [p for p in FRAME_PAGES if "widget-play" in (SITE / p).read_text(errors="replace")
+              or '"PlayModel"' in (SITE / p).read_text(errors="replace")]
+
+
+@pytest.mark.parametrize("page", PLAY_PAGES or NONE)
+def test_play_runs_at_a_visible_pace_and_starts_again_at_the_end(browser, base_url, page):
+    """Play shows each frame of the training for a moment, and Play pressed at the end starts again (point 9)."""
+    context, tab, blocked, errors = open_page(browser, base_url, page, size="laptop")
+    try:
+        found = tab.evaluate("""() => window.relubookFrames.players.map((p, n) => [n,
+            p.controls.findIndex(c => c.get('_model_name') === 'PlayModel')]).filter(x => x[1] >= 0)""")
+        assert found, f"{page}: no Play control"
+        for n, i in found:
+            play = tab.locator(".relubook-frames").nth(n).locator(".widget-play button")
+            read = f"""() => {{ const c = window.relubookFrames.players[{n}].controls[{i}];
+                return {{value: c.get('value'), min: c.get('min'), max: c.get('max'), step: c.get('step'),
+                         playing: c.get('playing'), interval: c.get('interval')}}; }}"""
+            start = tab.evaluate(read)
+            positions = round((start["max"] - start["min"]) / start["step"])
+            t0 = tab.evaluate("() => performance.now()")
+            play.nth(0).click()
+            tab.wait_for_function(f"() => ({read})().value === ({read})().max", timeout=60_000)
+            seconds = (tab.evaluate("() => performance.now()") - t0) / 1000
+            assert seconds >= min(2.0, 0.3 * positions), f"{page}: Play ran {positions} steps in {seconds:.2f} s"
+            tab.wait_for_function(f"() => !({read})().playing", timeout=5_000)
+            play.nth(0).click()  # Play at the end: the run starts again
+            tab.wait_for_function(f"() => ({read})().value < ({read})().max", timeout=5_000)
+            tab.wait_for_timeout(200)
+            assert tab.evaluate(read)["playing"], f"{page}: Play at the end did not start again"
+            play.nth(1).click()  # stop
+        assert not errors, errors
+    finally:
+        context.close()
