@@ -538,3 +538,35 @@ def test_play_runs_at_a_visible_pace_and_starts_again_at_the_end(browser, base_u
         assert not errors, errors
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("page", CHAPTER_FRAME_PAGES or NONE)
+def test_a_printed_page_shows_figures_not_controls(browser, base_url, page):
+    """Printing a page (the download menu's 'This page (print)'): wrapped code, each widget's picture
+    without its dead controls, no empty widget box; the menu also offers the whole book's PDF (point 19)."""
+    context, tab, blocked, errors = open_page(browser, base_url, page, size="laptop")
+    try:
+        menu = tab.evaluate("""() => Array.from(document.querySelectorAll('.dropdown-download-buttons li'))
+            .map(li => [li.textContent.trim(), (li.querySelector('a') || {}).href || ''])""")
+        names = [name for name, _ in menu]
+        assert "This page (print)" in names and "Whole book (PDF)" in names, menu
+        book = next(href for name, href in menu if name == "Whole book (PDF)")
+        assert book.endswith("/releases/latest") and book.startswith("https://github.com/"), book
+        tab.emulate_media(media="print")
+        seen = tab.evaluate("""() => ({
+          controls: Array.from(document.querySelectorAll('.relubook-frames > :first-child'))
+            .filter(el => el.getClientRects().length).length,
+          pictures: Array.from(document.querySelectorAll('.relubook-frames .widget-output img'))
+            .filter(el => el.getClientRects().length).length,
+          widgets: document.querySelectorAll('.relubook-frames').length,
+          code: Array.from(document.querySelectorAll('div.cell_input pre'))
+            .filter(pre => getComputedStyle(pre).whiteSpace !== 'pre-wrap').length,
+          empty: Array.from(document.querySelectorAll('div.cell_output'))
+            .filter(o => o.querySelector('.widget-subarea') && o.getClientRects().length
+                         && !o.querySelector('img') && !(o.innerText || '').trim()).length,
+        })""")
+        assert seen["controls"] == 0, f"{page}: {seen['controls']} widgets print their controls"
+        assert seen["pictures"] == seen["widgets"], f"{page}: {seen}"
+        assert seen["code"] == 0 and seen["empty"] == 0, seen
+    finally:
+        context.close()
