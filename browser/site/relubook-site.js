@@ -159,7 +159,19 @@
     window.addEventListener("load", () => window.setTimeout(dropToggleTooltips, 0));
     if (document.readyState === "complete") dropToggleTooltips();
     const article = document.querySelector("article.bd-article");
-    if (article) new MutationObserver(fitSoon).observe(article, { subtree: true, childList: true });
+    // a widget's new frame (or a figure added later): fit only the pictures that came in
+    if (article) {
+      new MutationObserver((records) => {
+        for (const record of records) {
+          for (const node of record.addedNodes) {
+            if (node.nodeType !== 1) continue;
+            const imgs = node.tagName === "IMG" ? [node] : node.querySelectorAll("img");
+            imgs.forEach((img) => (img.complete ? fitFigure(img)
+              : img.addEventListener("load", () => fitFigure(img), { once: true })));
+          }
+        }
+      }).observe(article, { subtree: true, childList: true });
+    }
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -210,10 +210,21 @@ export class FramePlayer {
     row.append(button, " ", link, " ", status);
     this.shareRow = { row, link, button, status };
     this.el.appendChild(row);
-    this.manifest().then((m) => {
-      const found = this.find(m);
-      if (found) link.href = this.linkFor(m, found.frame);
-    }).catch(() => {});
+    // from the controls themselves: a first visit fetches no manifest (the page-weight budget)
+    const url = new URL(window.location.href);
+    url.hash = this.fragmentFromControls();
+    link.href = url.href;
+  }
+
+  /** The fragment of the controls' setting, read from the controls: their labels, dropdowns by option. */
+  fragmentFromControls() {
+    const pairs = this.controls.map((control, i) => {
+      const labels = control.get("_options_labels");
+      const value = Array.isArray(labels) ? labels[control.get("index")] : control.get("value");
+      const key = descriptionOf(control) || `control${i}`;
+      return `${encodeURIComponent(key)}=${encodeURIComponent(typeof value === "number" ? clean(value) : value)}`;
+    });
+    return `${this.name}:${pairs.join(",")}`;
   }
 
   /** The fragment of ``frame``'s setting: `name:key=value,...` (dropdowns by value). */
