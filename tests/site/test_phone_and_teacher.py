@@ -190,7 +190,13 @@ def test_figure_text_is_at_least_9px_at_390(browser, base_url, page):
         for scheme in SCHEMES:
             tab.emulate_media(color_scheme=scheme)
             tab.wait_for_timeout(200)
-            tab.screenshot(path=str(ARTIFACTS / f"phone-{scheme}-{page.split('/')[-1][:-5]}.png"), full_page=False)
+            stem = page.split("/")[-1][:-5]
+            tab.evaluate("() => window.scrollTo(0, 0)")
+            tab.screenshot(path=str(ARTIFACTS / f"phone-{scheme}-{stem}.png"))
+            if tab.evaluate("() => { const w = document.querySelector('.relubook-frames');"
+                            " if (w) { w.scrollIntoView(); window.scrollBy(0, -60); } return !!w; }"):
+                tab.wait_for_timeout(200)
+                tab.screenshot(path=str(ARTIFACTS / f"phone-{scheme}-{stem}-widget.png"))
     finally:
         context.close()
 
