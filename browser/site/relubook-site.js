@@ -77,12 +77,14 @@
     });
   }
 
-  // 2. Figures readable on a phone (issue 29, point 2). The book's figures are drawn at 96 dpi with
-  //    text of 9 pt or more (relubook.plotting), 12 pixels of the image. Shrunk to fit a 390 px
-  //    page, a wide multi-panel figure took that text down to 4 or 5 CSS px. Here a figure is never
-  //    shown below 3/4 of its pixel size (its smallest text stays at 9 CSS px or more): a figure
-  //    wider than the page scrolls sideways inside its own box, which says so and takes the focus.
-  const MIN_SCALE = 0.75;
+  // 2. Figures readable on a phone (issue 29, point 2). The book's figures are drawn at 96 dpi; their
+  //    smallest text is 7 pt (a 3-D plot's tick labels; most is 9 pt or more), 9.3 pixels of the
+  //    image. Shrunk to fit a 390 px page, a wide multi-panel figure took its text down to 4 or 5
+  //    CSS px. Here a figure is never shown below its own pixel size, so no text of it falls below
+  //    9 CSS px: a figure wider than the page scrolls sideways inside its own box, which says so
+  //    and takes the keyboard focus. (tests/site/test_phone_and_teacher.py reads the smallest font
+  //    size from the book's code and measures each figure's scale on screen.)
+  const MIN_SCALE = 1;
 
   function fitFigure(img) {
     if (!img.complete || !img.naturalWidth || img.naturalWidth < 200) return;

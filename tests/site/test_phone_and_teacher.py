@@ -34,8 +34,27 @@ LAPTOP = {"width": 1366, "height": 768}
 SIZES = {"phone": PHONE, "laptop": LAPTOP}
 SCHEMES = ["light", "dark"]
 MIN_TEXT_PX = 9.0
-#: The smallest text the book's figures use: legend 9 pt (relubook.plotting.use_style), at 96 dpi.
-SMALLEST_FIGURE_TEXT_PX = 9 * 96 / 72
+
+
+def smallest_figure_text_pt() -> float:
+    """The smallest font size (pt) the book's figures use: the style's sizes and every explicit size in
+    relubook's and the notebooks' code (``fontsize=``, ``labelsize=``, ``title_fontsize=``)."""
+    import json as _json
+
+    from sitekit import ROOT
+
+    sizes = [9.0]  # relubook.plotting.use_style: legend 9, font 10, labels 10, titles 11
+    pattern = re.compile(r"\b(?:fontsize|labelsize|title_fontsize)\s*=\s*(\d+(?:\.\d+)?)\b")
+    sources = [p.read_text() for p in (ROOT / "relubook").rglob("*.py")]
+    for nb in (ROOT / "chapters").glob("*.ipynb"):
+        sources += ["".join(c["source"]) for c in _json.loads(nb.read_text())["cells"] if c["cell_type"] == "code"]
+    for text in sources:
+        sizes += [float(v) for v in pattern.findall(text)]
+    return min(sizes)
+
+
+#: The smallest text of any figure, in pixels of its PNG (the book draws at 96 dpi).
+SMALLEST_FIGURE_TEXT_PX = smallest_figure_text_pt() * 96 / 72
 FRAME_PAGES = [p for p in PAGES if "relubook-frames-id-" in (SITE / p).read_text(errors="replace")]
 CHAPTER_FRAME_PAGES = [p for p in FRAME_PAGES if p.startswith("chapters/")]
 EXERCISE_FRAME_PAGES = [p for p in FRAME_PAGES if p.startswith("exercises/")]
