@@ -304,12 +304,21 @@ def fetch(lock: dict, out: Path, cache: Path) -> dict:
         "credits": credits, "lock_sha256": sha256(LOCK.read_bytes()),
         "sha256": {name: sha256(data) for name, data in sorted(files.items())},
     }
-    if out.exists():
-        shutil.rmtree(out)
+    # Write only what changed (usually relubook's wheel), then drop what is no longer part of it.
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MANIFEST).unlink(missing_ok=True)
     for name, data in files.items():
         target = out / name
+        if target.is_file() and target.stat().st_size == len(data) and sha256(target.read_bytes()) == sha256(data):
+            continue
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+    for path in sorted(out.rglob("*"), reverse=True):
+        name = path.relative_to(out).as_posix()
+        if path.is_file() and name not in files:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
     (out / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
     return manifest
 

@@ -470,7 +470,7 @@ class LivePage {
 
 function main() {
   const tag = document.getElementById("relubook-live-data");
-  if (!tag) return;
+  if (!tag || api.page) return; // once per page, even if the script is included twice
   if (!document.querySelector("style[data-relubook-live]")) {
     document.head.append(el("style", { "data-relubook-live": "" }, STYLE));
   }
