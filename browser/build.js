@@ -48,8 +48,15 @@ async function main() {
     format: "iife",
     loader: { ".py": "text", ".css": "text" },
   });
+  // Self-check questions (browser/selfcheck/, issue 28): script and stylesheet into
+  // OUTDIR/../selfcheck/ (the site's _static/bundled/selfcheck/), added by tools/sphinx_selfcheck.py.
+  const selfcheck = await esbuild.build({
+    ...common,
+    outdir: path.join(outdir, "..", "selfcheck"),
+    entryPoints: [path.join(here, "selfcheck", "selfcheck.js"), path.join(here, "selfcheck", "selfcheck.css")],
+  });
   const packages = {};
-  for (const result of [js, css, live]) {
+  for (const result of [js, css, live, selfcheck]) {
     for (const out of Object.values(result.metafile.outputs)) {
       for (const [file, input] of Object.entries(out.inputs || {})) {
         const m = file.match(/node_modules\/((@[^/]+\/)?[^/]+)/);
@@ -60,7 +67,7 @@ async function main() {
   }
   const rows = Object.entries(packages).sort((a, b) => b[1] - a[1]);
   for (const [name, bytes] of rows) console.log(`${(bytes / 1e3).toFixed(1).padStart(8)} kB  ${name}`);
-  for (const result of [js, css, live]) {
+  for (const result of [js, css, live, selfcheck]) {
     for (const [file, out] of Object.entries(result.metafile.outputs)) {
       console.log(`widget manager: ${file} ${(out.bytes / 1e3).toFixed(1)} kB`);
     }
