@@ -148,3 +148,15 @@ def test_a_cell_past_the_limit_fails_the_build_naming_notebook_and_cell(tmp_path
     assert run.returncode != 0
     assert "sleepy.ipynb: cell 2 ('time.sleep(2 * 60)  # far past the limit')" in log
     assert "did not finish within nb_execution_timeout = 5 s" in log
+
+
+def test_one_cell_limit_everywhere():
+    """jupyter-book's execute: timeout, myst-nb's nb_execution_timeout and what the tools read agree."""
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    limit = kernel_poll.cell_timeout()
+    assert config["execute"]["timeout"] == config["sphinx"]["config"]["nb_execution_timeout"] == limit
+    assert 60 <= limit < 600  # the 600 s of issue 24 was a ten-minute silent stall
+    assert "--nbval-cell-timeout=$(CELL_TIMEOUT)" in (ROOT / "Makefile").read_text()
+    assert "cell_timeout()" in (ROOT / "tools" / "nbval_kernels.py").read_text()

@@ -30,6 +30,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -82,6 +83,28 @@ class Watch:
             return msg
 
         AsyncZMQSocketChannel.get_msg = get_msg
+
+
+# ----------------------------------------------------------------------------- build mode's watch
+#: Build mode: the file each build's stalls are written to (the harness loads this module into the
+#: build as a Sphinx extension after tools/kernel_poll.py, so the watch sees the client's get_msg).
+STALLS_ENV = "HANG_HARNESS_STALLS"
+
+
+def setup(app):
+    """Sphinx extension (build mode): watch the build's get_msg, write its stalls to ``$HANG_HARNESS_STALLS``."""
+    watch = Watch()
+    watch.install()
+    absorbed = kernel_poll.ABSORBED
+
+    def write(app, exception):
+        path = os.environ.get(STALLS_ENV)
+        if path:
+            Path(path).write_text(json.dumps({"stalls": watch.stalls, "calls": watch.calls,
+                                              "absorbed": kernel_poll.ABSORBED - absorbed}))
+
+    app.connect("build-finished", write)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
 # ----------------------------------------------------------------------------- cells mode
@@ -164,11 +187,11 @@ def run_builds(notebook: Path, runs: int, timeout: int, fix: bool, out: list[dic
                frames: Path) -> None:
     work = Path(tempfile.mkdtemp(prefix="hang-harness-book-"))
     try:
-        rel = notebook.resolve().relative_to(ROOT)
-        (work / rel.parent).mkdir(parents=True)
+        rel = Path(_shown(notebook))
+        (work / rel.parent).mkdir(parents=True, exist_ok=True)
         shutil.copy(notebook, work / rel)
         (work / "_toc.yml").write_text(f"format: jb-book\nroot: {rel.with_suffix('').as_posix()}\n")
-        extensions = f"\n  local_extensions: {{kernel_poll: {ROOT / 'tools'}}}"
+        extensions = f"\n  local_extensions: {{kernel_poll: {ROOT / 'tools'}, hang_harness: {ROOT / 'tools'}}}"
         (work / "_config.yml").write_text(
             "title: hang-harness\nonly_build_toc_files: true\n"
             f"execute: {{execute_notebooks: inline, timeout: {timeout}, allow_errors: false}}\n"
@@ -176,7 +199,9 @@ def run_builds(notebook: Path, runs: int, timeout: int, fix: bool, out: list[dic
             f"  config: {{nb_execution_timeout: {timeout}, nb_execution_raise_on_error: true}}\n"
             "parse: {myst_enable_extensions: [amsmath, colon_fence, dollarmath]}\n")
         jb = Path(sys.executable).with_name("jupyter-book")
-        env = {**os.environ, "RELUBOOK_FRAMES_DIR": str(frames), kernel_poll.ENV: "1" if fix else "0"}
+        stalls_file = work / "stalls.json"
+        env = {**os.environ, "RELUBOOK_FRAMES_DIR": str(frames), kernel_poll.ENV: "1" if fix else "0",
+               STALLS_ENV: str(stalls_file)}
         for run in range(1, runs + 1):
             shutil.rmtree(work / "_build", ignore_errors=True)
             start = time.monotonic()
@@ -185,14 +210,29 @@ def run_builds(notebook: Path, runs: int, timeout: int, fix: bool, out: list[dic
             wall = time.monotonic() - start
             times = [float(t) for t in __import__("re").findall(r"Executed notebook in ([\d.]+) seconds", done.stdout)]
             executed = times[-1] if times else None
+            watched = json.loads(stalls_file.read_text()) if stalls_file.exists() else {}
+            stalls_file.unlink(missing_ok=True)
+            stalls = watched.get("stalls", [])
             row = {"run": run, "seconds": executed, "wall": round(wall, 1), "ok": done.returncode == 0,
-                   "hung": executed is not None and executed >= 0.9 * timeout}
+                   "stalls": stalls, "absorbed": watched.get("absorbed", 0),
+                   "hung": (executed is not None and executed >= 0.9 * timeout)
+                   or max((x["seconds"] for x in stalls), default=0) >= 0.5 * timeout}
             out.append(row)
             if not quiet:
-                print(f"run {run}: executed in {executed} s (build {wall:.0f} s, exit {done.returncode})"
-                      f"{'  HUNG' if row['hung'] else ''}", flush=True)
+                print(f"run {run}: executed in {executed} s (build {wall:.0f} s, exit {done.returncode}), "
+                      f"stalls {[(x['seconds'], x['msg_type'], x['age']) for x in stalls]}"
+                      f"{', absorbed ' + str(row['absorbed']) if fix else ''}{'  HUNG' if row['hung'] else ''}",
+                      flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _shown(notebook: Path) -> str:
+    """The notebook's path from the project's root (its name when it lies elsewhere)."""
+    try:
+        return notebook.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return notebook.name
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -215,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     notebook = (args.notebook or ROOT / ("chapters/01_definition.ipynb" if args.mode == "cells"
                                          else "exercises/04_dying_relu.ipynb")).resolve()
     rows: list[dict] = []
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a stopped harness still ends its busy loops
     load = start_load(args.load)
     start = time.monotonic()
     try:
@@ -227,12 +268,12 @@ def main(argv: list[str] | None = None) -> int:
     hung = sum(r["hung"] for r in rows)
     label = "fix" if fix else "no-fix"
     absorbed = sum(r.get("absorbed", 0) for r in rows)
-    extra = f", {absorbed} missed wake-ups absorbed by the fix" if fix and args.mode == "cells" else ""
-    print(f"hang-harness: {label} {args.mode} ({notebook.relative_to(ROOT)}, timeout {args.timeout} s, "
+    extra = f", {absorbed} missed wake-ups absorbed by the fix" if fix else ""
+    print(f"hang-harness: {label} {args.mode} ({_shown(notebook)}, timeout {args.timeout} s, "
           f"{args.load} busy loops): {hung} hung runs of {len(rows)} (rate {hung / max(1, len(rows)):.2f}){extra}; "
           f"{time.monotonic() - start:.0f} s")
     if args.json:
-        args.json.write_text(json.dumps({"fix": fix, "mode": args.mode, "notebook": str(notebook.relative_to(ROOT)),
+        args.json.write_text(json.dumps({"fix": fix, "mode": args.mode, "notebook": _shown(notebook),
                                          "timeout": args.timeout, "load": args.load, "runs": rows}, indent=1))
     return 0
 

@@ -38,7 +38,8 @@ from queue import Empty
 SLICE = 0.5
 #: Environment variable that turns the fix off ("0") for the hang harness's comparison.
 ENV = "RELUBOOK_POLL_FIX"
-#: Polls that ran to the end of their slice and then found a message (tools/hang_harness.py counts them).
+#: Polls that ran to the end of their slice and found a message sent at least half a slice before:
+#: missed wake-ups the slices absorbed (tools/hang_harness.py reports them).
 ABSORBED = 0
 #: A cell that runs longer than this (seconds) is named in the build's log with its time.
 SLOW_CELL = 10.0
@@ -76,11 +77,21 @@ async def sliced_get_msg(self, timeout: float | None = None) -> dict:
         step = SLICE if deadline is None else min(SLICE, max(0.0, deadline - time.monotonic()))
         start = time.monotonic()
         if await self.socket.poll(int(step * 1000)):
-            if step >= SLICE / 2 and time.monotonic() - start >= 0.95 * step:
-                ABSORBED += 1  # woken by the slice's end, not by the message: most likely a missed wake-up
-            return await self._recv()
+            late = step >= SLICE / 2 and time.monotonic() - start >= 0.95 * step
+            msg = await self._recv()
+            if late and _age(msg) >= step / 2:
+                ABSORBED += 1  # woken by the slice's end, the message sent well before: a missed wake-up
+            return msg
         if deadline is not None and time.monotonic() >= deadline:
             raise Empty
+
+
+def _age(msg: dict) -> float:
+    """Seconds since the kernel sent ``msg`` (its header's date), 0 when unknown."""
+    from datetime import UTC, datetime
+
+    sent = msg.get("header", {}).get("date")
+    return (datetime.now(UTC) - sent).total_seconds() if isinstance(sent, datetime) else 0.0
 
 
 def install() -> bool:
