@@ -8,7 +8,7 @@ network, datasets, diagnostics
     A tiny NumPy network trainer, toy 2-D data sets and dead-unit reports.
 hinges, surfaces (ch. 1); propagation (ch. 2); activation_summary, self_normalisation, tables (ch. 3);
 dying, born_dead, dying_plots (ch. 4); plane_classifier, activation_race, recurrent, transformer,
-regions, conv (ch. 5)
+regions, conv, quantise (ch. 5)
     Each chapter's experiments, named for what they compute.
 checks
     Friendly exercise checkers (``checks.relu(my_relu)``).

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._args import check_int
-from .conv import Digits, RaceResult, epochs_to_error
-from .network import MLP
+from .conv import FAIR_INITS, Digits, RaceResult, epochs_to_error, make_mlp
 
-__all__ = ["RaceSummary", "gradient_ratio", "race"]
+__all__ = ["FAIR_INITS", "RaceSummary", "gradient_ratio", "race"]
 
 
 @dataclass
@@ -54,7 +53,7 @@ class RaceSummary:
 
 def race(data: Digits, activations: Sequence[str], *, lrs: Sequence[float], seeds: Sequence[int],
          target_error: float = 0.05, max_epochs: int = 8,
-         hidden: tuple[int, ...] = (32,)) -> dict[str, RaceSummary]:
+         hidden: tuple[int, ...] = (32,), inits: dict[str, str] | None = None) -> dict[str, RaceSummary]:
     """Epochs to ``target_error`` for each activation and seed, best over the same grid ``lrs``.
 
     Parameters
@@ -69,6 +68,9 @@ def race(data: Digits, activations: Sequence[str], *, lrs: Sequence[float], seed
         Seeds of the initial weights and the batch order, the same for every activation.
     target_error, max_epochs, hidden
         As in :func:`relubook.conv.epochs_to_error`.
+    inits : dict of str to str, optional
+        Initialisation per activation; default :data:`FAIR_INITS` (He for ReLU, Glorot for tanh,
+        4 x Glorot for sigmoid), and He for any activation not in it.
 
     Returns
     -------
@@ -82,10 +84,11 @@ def race(data: Digits, activations: Sequence[str], *, lrs: Sequence[float], seed
     grid = tuple(sorted(float(lr) for lr in lrs))
     if not grid or not seeds:
         raise ValueError("lrs and seeds must each hold at least one value")
+    inits = FAIR_INITS if inits is None else inits
     out = {}
     for name in activations:
         runs = [epochs_to_error(data, name, lrs=grid, target_error=target_error, max_epochs=max_epochs,
-                                hidden=hidden, seed=int(seed)) for seed in seeds]
+                                hidden=hidden, seed=int(seed), init=inits.get(name, "he")) for seed in seeds]
         epochs = np.array([np.nan if r.epochs is None else r.epochs for r in runs])
         best = [r.best_lr for r in runs]
         on_edge = any(lr in (grid[0], grid[-1]) for lr in best if lr is not None)
@@ -111,7 +114,8 @@ def gradient_ratio(activation: str, depth: int, seed: int, *, data: Digits, widt
     data : Digits
         The first ``n`` training digits, flattened, and their labels are used.
     width, init, n
-        Width, weight initialisation (as :class:`relubook.network.MLP`) and batch size.
+        Width, weight initialisation (as :func:`relubook.conv.make_mlp`, e.g. ``"xavier4"``) and
+        batch size.
 
     Returns
     -------
@@ -120,8 +124,7 @@ def gradient_ratio(activation: str, depth: int, seed: int, *, data: Digits, widt
     check_int(depth, "depth", 1)
     X = np.asarray(data.X_train[:n]).reshape(n, -1)
     y = np.asarray(data.y_train[:n])
-    model = MLP([X.shape[1], *[int(width)] * int(depth), 10], activation, rng=np.random.default_rng(seed),
-                init=init)
+    model = make_mlp([X.shape[1], *[int(width)] * int(depth), 10], activation, np.random.default_rng(seed), init)
     _, grads_W, _ = model.loss_and_grads(X, y)
     rms = [float(np.sqrt(np.mean(g**2))) for g in grads_W[:-1]]
     return rms[0] / rms[-1]

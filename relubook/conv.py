@@ -44,11 +44,49 @@ __all__ = [
     "RaceResult",
     "digits_experiment",
     "epochs_to_error",
+    "FAIR_INITS",
+    "make_mlp",
     "im2col",
     "load_digits_split",
     "max_pool",
     "train_cnn",
 ]
+
+#: Each activation's own initialisation: He for ReLU (derived for it), Glorot for tanh (derived for a
+#: slope of 1 at 0, which tanh has), and Glorot's standard deviation times 4 for sigmoid, whose slope at
+#: 0 is 1/4 (sigmoid(z) ~ 1/2 + z/4): the factor 4 makes Glorot's assumption hold for it too.
+FAIR_INITS: dict[str, str] = {"relu": "he", "tanh": "xavier", "sigmoid": "xavier4"}
+
+
+def make_mlp(sizes, activation: str, rng: np.random.Generator, init: str = "he"):
+    """A :class:`relubook.network.MLP`, with one more initialisation: ``"xavier4"``.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Layer widths, inputs first.
+    activation : str
+        Registry name.
+    rng : numpy.random.Generator
+        Source of the initial weights.
+    init : str, default "he"
+        Any initialisation of :class:`~relubook.network.MLP`, or ``"xavier4"``: Glorot's standard
+        deviation times 4 for every layer that feeds the activation (the output layer keeps Glorot's).
+
+    Returns
+    -------
+    relubook.network.MLP
+    """
+    from .network import MLP
+
+    if init == "xavier4":
+        model = MLP(list(sizes), activation, rng=rng, init="xavier")
+        for W in model.weights[:-1]:
+            W *= 4.0
+        model.init = "xavier4"
+        return model
+    return MLP(list(sizes), activation, rng=rng, init=init)
+
 
 #: Defaults of :func:`train_cnn`, also used by the exercise checker.
 DEFAULTS: dict = {"channels": 8, "epochs": 4, "batch_size": 32, "lr": 0.1, "momentum": 0.9}
@@ -425,13 +463,13 @@ def epochs_to_error(data: Digits, activation: str, *, lrs: tuple[float, ...] = (
     batch_size, checks_per_epoch : int
         Mini-batch size; how often the training error is measured.
     init : str, default "he"
-        Weight initialisation of :class:`relubook.network.MLP` (``"he"``, ``"xavier"``, ...).
+        Weight initialisation, as :func:`make_mlp` (``"he"``, ``"xavier"``, ``"xavier4"``, ...).
 
     Returns
     -------
     RaceResult
     """
-    from .network import MLP, train
+    from .network import train
 
     X = np.asarray(data.X_train).reshape(len(data.y_train), -1)
     y = np.asarray(data.y_train)
@@ -439,7 +477,7 @@ def epochs_to_error(data: Digits, activation: str, *, lrs: tuple[float, ...] = (
     every = max(1, steps_per_epoch // checks_per_epoch)
     epochs_by_lr: dict = {}
     for lr in lrs:
-        model = MLP([X.shape[1], *hidden, 10], activation, rng=np.random.default_rng(seed), init=init)
+        model = make_mlp([X.shape[1], *hidden, 10], activation, np.random.default_rng(seed), init)
         reached: list[float] = []
 
         def stop(step, _model, history, reached=reached):

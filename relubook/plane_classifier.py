@@ -61,8 +61,13 @@ CHUNK: int = 50
 LR_EXPONENTS: tuple[float, ...] = tuple(k / 10 for k in range(-20, 6))
 LR_GRID: tuple[float, ...] = tuple(float(10.0**e) for e in LR_EXPONENTS)
 #: A typed rate within this relative distance of a slider rate is read as that rate (the slider's
-#: readout shows three significant digits, at most 0.5 % off).
+#: readout shows three significant digits, at most 0.5 % off). The readout rounded to two significant
+#: digits (``0.32`` for ``0.316``) is read as that rate too: the slider's rates are 26 % apart, so the
+#: rounding names one of them only.
 LR_SNAP_TOLERANCE: float = 0.01
+#: The ranges of the playground widget's width and depth sliders (chapter 5 and its exercises).
+WIDGET_MAX_WIDTH: int = 32
+WIDGET_MAX_DEPTH: int = 4
 
 _CACHE: OrderedDict = OrderedDict()
 _CACHE_SIZE = 8
@@ -74,7 +79,8 @@ def snap_lr(lr: float) -> float | None:
     Parameters
     ----------
     lr : float
-        A learning rate, typed from the slider's readout (``0.316``) or as a power (``10**-0.5``).
+        A learning rate, typed from the slider's readout (``0.316``, or rounded to two significant
+        digits, ``0.32``) or as a power (``10**-0.5``).
 
     Returns
     -------
@@ -88,7 +94,7 @@ def snap_lr(lr: float) -> float | None:
 
     Examples
     --------
-    >>> snap_lr(0.316) == snap_lr(10**-0.5) == 10**-0.5
+    >>> snap_lr(0.316) == snap_lr(0.32) == snap_lr(10**-0.5) == 10**-0.5
     True
     >>> snap_lr(0.3) is None
     True
@@ -100,7 +106,9 @@ def snap_lr(lr: float) -> float | None:
         return None
     grid = np.asarray(LR_GRID)
     k = int(np.argmin(np.abs(np.log(grid / lr))))
-    return LR_GRID[k] if abs(lr / grid[k] - 1) <= LR_SNAP_TOLERANCE else None
+    if abs(lr / grid[k] - 1) <= LR_SNAP_TOLERANCE or lr == float(f"{LR_GRID[k]:.2g}"):
+        return LR_GRID[k]
+    return None
 
 
 @dataclass

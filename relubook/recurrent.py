@@ -17,7 +17,7 @@ from ._args import check_int
 
 __all__ = ["adding_problem", "gradient_through_time"]
 
-INITS = ("identity", "random")
+INITS = ("identity", "random", "he")
 
 
 def adding_problem(n: int, steps: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -65,9 +65,10 @@ def gradient_through_time(activation: str, init: str, steps: int, seed: int, *, 
     ----------
     activation : str
         Registry name, e.g. ``"relu"`` or ``"tanh"``.
-    init : {"identity", "random"}
-        ``W`` is the identity (the IRNN's choice), or normal with standard deviation
-        ``1 / sqrt(hidden)`` (spectral radius about 1).
+    init : {"identity", "random", "he"}
+        ``W`` is the identity (the IRNN's choice); normal with standard deviation
+        ``1 / sqrt(hidden)`` ("random": Glorot's scale for a square matrix, spectral radius about 1,
+        half of He's variance); or normal with He's standard deviation ``sqrt(2 / hidden)`` ("he").
     steps : int
         Sequence length.
     seed : int
@@ -87,7 +88,10 @@ def gradient_through_time(activation: str, init: str, steps: int, seed: int, *, 
     rng = np.random.default_rng(seed)
     X, _ = adding_problem(n, steps, rng)
     U = rng.normal(0.0, 0.5, size=(2, hidden))
-    W = np.eye(hidden) if init == "identity" else rng.normal(0.0, 1.0 / np.sqrt(hidden), size=(hidden, hidden))
+    if init == "identity":
+        W = np.eye(hidden)
+    else:
+        W = rng.normal(0.0, np.sqrt((2.0 if init == "he" else 1.0) / hidden), size=(hidden, hidden))
     h = np.zeros((n, hidden))
     zs = []
     for t in range(steps):

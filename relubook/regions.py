@@ -21,9 +21,11 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 
 from ._args import check_int
+from ._blas import one_blas_thread
 
 __all__ = [
     "activation_patterns",
+    "count_linear_pieces",
     "count_regions",
     "grid_points",
     "one_layer_bound",
@@ -68,10 +70,11 @@ def activation_patterns(network, X: np.ndarray) -> np.ndarray:
     weights, biases = _hidden_layers(network)
     a = np.asarray(X, dtype=np.float64)
     on = []
-    for W, b in zip(weights, biases, strict=True):
-        z = a @ W + b
-        on.append(z > 0)
-        a = np.maximum(z, 0.0)
+    with one_blas_thread():  # thin matrices: more threads only wait for each other
+        for W, b in zip(weights, biases, strict=True):
+            z = a @ W + b
+            on.append(z > 0)
+            a = np.maximum(z, 0.0)
     return np.concatenate(on, axis=1) if on else np.zeros((len(a), 0), dtype=bool)
 
 
@@ -117,11 +120,45 @@ def count_regions(network, *, xlim: tuple[float, float] = (-2.0, 2.0),
                   ylim: tuple[float, float] | None = None, resolution: int = 201) -> int:
     """Number of distinct activation patterns on a grid over ``xlim x ylim``.
 
-    Each pattern is one convex linear region, so this counts the regions the grid
-    touches. See :func:`activation_patterns` for ``network``.
+    The inputs that share a pattern form one convex *activation region* (Hanin & Rolnick's term),
+    on which the network is affine, so this counts the activation regions the grid touches. Two
+    regions may carry the same affine map (:func:`count_linear_pieces` counts the distinct maps).
+    See :func:`activation_patterns` for ``network``.
     """
     _, _, points = grid_points(xlim, ylim, resolution)
     return pattern_ids(activation_patterns(network, points))[1]
+
+
+def count_linear_pieces(network, X: np.ndarray) -> int:
+    """Number of distinct affine maps the last hidden layer computes at the points ``X``.
+
+    Each activation pattern makes the network one affine map ``x -> x A + c``; different patterns
+    can give the same map (when every unit of the last hidden layer is off, the map is 0 whatever
+    the earlier layers do), so this is at most the number of activation regions. Maps are compared
+    after rounding to 9 decimals.
+
+    Parameters
+    ----------
+    network : MLP or (weights, biases)
+        As :func:`activation_patterns`.
+    X : array_like
+        Inputs of shape ``(n, fan_in of the first layer)``.
+
+    Returns
+    -------
+    int
+    """
+    weights, biases = _hidden_layers(network)
+    patterns = np.unique(activation_patterns(network, X), axis=0)
+    widths = np.cumsum([0] + [W.shape[1] for W in weights])
+    maps = []
+    for pattern in patterns:
+        A, c = np.eye(weights[0].shape[0]), np.zeros(weights[0].shape[0])
+        for i, (W, b) in enumerate(zip(weights, biases, strict=True)):
+            on = pattern[widths[i]:widths[i + 1]]
+            A, c = (A @ W) * on, (c @ W + b) * on
+        maps.append(np.round(np.concatenate([A.ravel(), c]), 9) + 0.0)  # + 0.0: -0.0 and 0.0 are one map
+    return len(np.unique(np.array(maps), axis=0))
 
 
 def one_layer_bound(n_units: int, n_inputs: int = 2) -> int:

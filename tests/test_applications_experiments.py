@@ -97,3 +97,91 @@ def test_swiglu_width_matches_the_parameters_most_nearly():
     for d_ff in range(1, 400):
         h = transformer.swiglu_width(d_ff)
         assert abs(3 * h - 2 * d_ff) <= 1
+
+
+# ---------------------------------------------------------------------------- fair initialisations
+def test_make_mlp_scales_glorot_by_four_for_sigmoid_except_the_output():
+    plain = conv.make_mlp([64, 32, 32, 10], "sigmoid", np.random.default_rng(3), "xavier")
+    four = conv.make_mlp([64, 32, 32, 10], "sigmoid", np.random.default_rng(3), "xavier4")
+    for a, b in zip(plain.weights[:-1], four.weights[:-1], strict=True):
+        np.testing.assert_allclose(b, 4 * a)
+    np.testing.assert_array_equal(plain.weights[-1], four.weights[-1])
+    assert four.init == "xavier4" and activation_race.FAIR_INITS == {"relu": "he", "tanh": "xavier",
+                                                                     "sigmoid": "xavier4"}
+
+
+def test_four_times_glorot_gives_sigmoid_more_gradient_but_still_far_less_than_relu(data):
+    plain = activation_race.gradient_ratio("sigmoid", 8, 0, data=data, init="xavier")
+    fair = activation_race.gradient_ratio("sigmoid", 8, 0, data=data, init="xavier4")
+    relu = activation_race.gradient_ratio("relu", 8, 0, data=data, init="he")
+    assert plain < fair / 10 and fair < relu / 10
+
+
+def test_race_uses_each_activations_own_initialisation_unless_told(data, monkeypatch):
+    seen = []
+
+    def fake(data, name, *, init, seed, **kw):
+        seen.append((name, init))
+        return conv.RaceResult(name, {1.0: 1.0}, 1.0, 1.0)
+
+    monkeypatch.setattr(activation_race, "epochs_to_error", fake)
+    activation_race.race(data, ["relu", "tanh", "sigmoid", "elu"], lrs=(1.0,), seeds=(0,))
+    assert seen == [("relu", "he"), ("tanh", "xavier"), ("sigmoid", "xavier4"), ("elu", "he")]
+    seen.clear()
+    activation_race.race(data, ["sigmoid"], lrs=(1.0,), seeds=(0,), inits={"sigmoid": "he"})
+    assert seen == [("sigmoid", "he")]
+
+
+def test_recurrent_weights_at_he_scale_are_erratic_and_at_half_of_it_vanish():
+    he = np.array([recurrent.gradient_through_time("relu", "he", 100, s)[-1] for s in range(5)])
+    half = np.array([recurrent.gradient_through_time("relu", "random", 100, s)[-1] for s in range(5)])
+    assert half.max() < 1e-3
+    assert he.max() > 1 and he.max() > 100 * he.min()
+
+
+# ---------------------------------------------------------------------------- sparsity and quantisation
+def test_skip_zero_rows_equals_the_dense_product_and_checks_shapes():
+    rng = np.random.default_rng(0)
+    h = np.where(rng.random(50) < 0.2, rng.random(50), 0.0)
+    W2 = rng.standard_normal((50, 7))
+    np.testing.assert_allclose(transformer.skip_zero_rows(h, W2), h @ W2, atol=1e-12)
+    np.testing.assert_array_equal(transformer.skip_zero_rows(np.zeros(50), W2), np.zeros(7))
+    with pytest.raises(ValueError, match="h must have shape"):
+        transformer.skip_zero_rows(h[:10], W2)
+
+
+def test_active_fraction_counts_zeros_for_relu_and_small_values_for_gelu():
+    h = np.array([0.0, 0.005, -0.02, 1.0])
+    assert transformer.active_fraction(h, "relu") == 0.75
+    assert transformer.active_fraction(h, "gelu") == 0.5
+    with pytest.raises(ValueError, match="kind"):
+        transformer.active_fraction(h, "swiglu")
+
+
+def test_train_ffn_classifier_learns_and_measures_before_and_after(data):
+    run = transformer.train_ffn_classifier(data, "relu", seed=0, d_ff=32, epochs=1)
+    assert run.accuracy > 0.5 and 0 < run.active_init < 1 and 0 < run.active < 1
+    with pytest.raises(ValueError, match="kind"):
+        transformer.train_ffn_classifier(data, "tanh", seed=0)
+    with pytest.raises(ValueError, match="d_ff"):
+        transformer.train_ffn_classifier(data, "relu", seed=0, d_ff=0)
+
+
+def test_quantise_uses_every_uint8_code_for_a_relu_output_and_refuses_negatives():
+    from relubook import quantise
+
+    a = np.linspace(0, 2.55, 256)
+    codes, scale = quantise.quantise(a, unsigned=True)
+    assert codes.dtype == np.uint8 and codes.max() == 255 and scale == pytest.approx(0.01)
+    np.testing.assert_allclose(quantise.dequantise(codes, scale), a, atol=scale / 2 + 1e-12)
+    signed, s_scale = quantise.quantise(np.array([-1.0, 0.5, 1.0]), unsigned=False)
+    assert signed.dtype == np.int8 and list(signed) == [-127, 64, 127] and s_scale == pytest.approx(1 / 127)
+    # the same values lose about twice as much with half the codes
+    assert quantise.relative_error(a, unsigned=True) < 0.6 * quantise.relative_error(a, unsigned=False)
+    with pytest.raises(ValueError, match="a must be >= 0"):
+        quantise.quantise(np.array([-0.1, 1.0]), unsigned=True)
+    with pytest.raises(TypeError, match="unsigned"):
+        quantise.quantise(a, unsigned=1)
+    with pytest.raises(ValueError, match="finite"):
+        quantise.quantise(np.array([np.nan]), unsigned=False)
+    assert quantise.relative_error(np.zeros(3), unsigned=True) == 0.0

@@ -1,9 +1,11 @@
 """Tests of the applications chapter's checkers: accept right answers, reject typical mistakes, never raise."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from relubook import checks, conv, regions
+from relubook import checks, conv, regions, transformer
 from relubook.checks import applications as app
 
 
@@ -239,7 +241,7 @@ def test_spiral_survives_garbage():
 
 
 def test_checkers_are_exported():
-    for name in ("xor_weights", "count_regions", "cnn_activation_swap", "playground_spiral"):
+    for name in ("xor_weights", "count_regions", "cnn_activation_swap", "playground_spiral", "skip_zero_rows"):
         assert callable(getattr(checks, name))
 
 
@@ -307,3 +309,126 @@ def test_spiral_asks_for_relu_units(activation):
 def test_spiral_gives_a_hint_for_every_mistake(change):
     result = checks.playground_spiral({**GOOD, **change}, quiet=True)
     assert result.passed is False and "hint:" in result.message, result.message
+
+
+# ---------------------------------------------------------------------------- review holes (issue 27)
+@pytest.fixture(scope="module")
+def elu_run():
+    """ELU and ReLU differ by exactly one test image on split 0 (0.9638 against 0.9618)."""
+    data = conv.load_digits_split(0)
+    elu, _ = conv.train_cnn(data, activation="elu", seed=0)
+    relu, _ = conv.train_cnn(data, activation="relu", seed=0)
+    return {"elu": elu.accuracy(data.X_test, data.y_test), "relu": relu.accuracy(data.X_test, data.y_test),
+            "n": len(data.y_test)}
+
+
+def test_swap_refuses_a_run_that_trained_relu_one_image_away(elu_run):
+    """A learner who forgot activation=name trains ReLU; one image away from ELU it used to pass."""
+    assert round(abs(elu_run["elu"] - elu_run["relu"]) * elu_run["n"]) == 1
+    result = checks.cnn_activation_swap("elu", elu_run["relu"], quiet=True)
+    assert result.passed is False
+    assert "ReLU model's accuracy" in result.message and "activation='elu'" in result.message
+    right = checks.cnn_activation_swap("elu", elu_run["elu"], elu_run["elu"] - elu_run["relu"], quiet=True)
+    assert right.passed and "as you reported" in right.message
+
+
+def test_swap_checks_every_seed_of_a_list(elu_run):
+    acc, relu = elu_run["elu"], elu_run["relu"]
+    assert checks.cnn_activation_swap("elu", [acc], [acc - relu], seed=[0], quiet=True).passed
+    assert checks.cnn_activation_swap("elu", np.array([acc]), quiet=True).passed
+    wrong = checks.cnn_activation_swap("elu", [relu], seed=[0], quiet=True)
+    assert wrong.passed is False and "seed 0" in wrong.message
+    mismatch = checks.cnn_activation_swap("elu", [acc, acc], seed=[0], quiet=True)
+    assert mismatch.passed is False and "seed=seeds" in mismatch.message
+    assert checks.cnn_activation_swap("elu", [], quiet=True).passed is False
+
+
+def test_spiral_accepts_the_readout_rounded_to_two_digits():
+    """The slider shows 0.316; a learner who writes 0.32 means the same position."""
+    rounded = checks.playground_spiral({**GOOD, "lr": 0.32}, quiet=True)
+    assert rounded.passed, rounded.message
+    assert rounded.details == checks.playground_spiral(GOOD, quiet=True).details
+    assert checks.playground_spiral({**GOOD, "lr": 0.33}, quiet=True).passed is False
+
+
+@pytest.mark.parametrize("change", [{"width": 6, "depth": 5}, {"width": 5, "depth": 6}])
+def test_spiral_keeps_to_the_widget_ranges(change):
+    from relubook import plane_classifier as pc
+
+    result = checks.playground_spiral({**GOOD, **change}, quiet=True)
+    assert result.passed is False
+    assert f"width <= {pc.WIDGET_MAX_WIDTH} and depth <= {pc.WIDGET_MAX_DEPTH}" in result.message
+    assert "64" not in result.message and "<= 6" not in result.message
+
+
+def test_spiral_limits_agree_with_the_notebooks_sliders():
+    import nbformat
+
+    from relubook import plane_classifier as pc
+
+    root = Path(__file__).resolve().parent.parent
+    for path in ("chapters/05_applications.ipynb", "solutions/05_applications.ipynb"):
+        code = "\n".join(c.source for c in nbformat.read(root / path, as_version=4).cells if c.cell_type == "code")
+        assert 'max=WIDGET_MAX_WIDTH, description="width"' in code
+        assert 'max=WIDGET_MAX_DEPTH, description="depth"' in code
+    assert (pc.WIDGET_MAX_WIDTH, pc.WIDGET_MAX_DEPTH) == (32, 4)
+
+
+def test_count_explains_linear_pieces_and_refuses_them():
+    pieces = regions.count_linear_pieces(app._tiny(2), regions.grid_points(app.GRID_LIMITS, None, app.GRID_POINTS)[2])
+    assert pieces == 11
+    result = checks.count_regions(pieces, quiet=True)
+    assert result.passed is False and "linear maps" in result.message and "activation regions" in result.message
+    assert "11 distinct linear maps" in checks.count_regions(17, quiet=True).message
+
+
+def test_xor_fallback_hint_does_not_give_the_weights_away():
+    result = checks.xor_weights([[1, 0], [0, 1]], [0, 0], [1, 1], -0.5, quiet=True)
+    assert result.passed is False
+    assert "w2 = [1, -2]" not in result.message and "hint:" in result.message
+
+
+# ---------------------------------------------------------------------------- skip_zero_rows
+def _skip_styles():
+    def loop(h, W2):
+        out = np.zeros(W2.shape[1])
+        for j in range(len(h)):
+            if h[j] != 0:
+                out += h[j] * W2[j]
+        return out
+
+    def masked(h, W2):
+        on = h != 0
+        return h[on] @ W2[on]
+
+    def einsum(h, W2):
+        idx = np.nonzero(h)[0]
+        return np.einsum("i,ij->j", h[idx], W2[idx])
+
+    return [transformer.skip_zero_rows, loop, masked, einsum]
+
+
+@pytest.mark.parametrize("fn", _skip_styles())
+def test_skip_accepts_several_styles(fn):
+    result = checks.skip_zero_rows(fn, quiet=True)
+    assert result.passed, result.message
+
+
+@pytest.mark.parametrize("fn, phrase", [
+    (lambda h, W2: h @ W2, "read them"),
+    (lambda h, W2: W2[np.flatnonzero(h)], "returned the rows"),
+    (lambda h, W2: (h[h != 0] > 0) @ W2[h != 0], "keep h's values"),
+    (lambda h, W2: W2[np.flatnonzero(h)].sum(axis=0), "keep h's values"),
+    (lambda h, W2: 1 / 0, "ZeroDivisionError"),
+    (lambda h, W2: h[np.flatnonzero(h)] @ W2[np.flatnonzero(h)][:, :4], "expected shape"),
+    ("h[on] @ W2[on]", "expected a function"),
+])
+def test_skip_rejects_near_misses(fn, phrase):
+    result = checks.skip_zero_rows(fn, quiet=True)
+    assert result.passed is False
+    assert phrase in result.message, result.message
+    assert "checker itself failed" not in result.message
+
+
+def test_skip_says_not_implemented_for_the_stub():
+    assert "not implemented" in checks.skip_zero_rows(None, quiet=True).message

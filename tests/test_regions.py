@@ -59,3 +59,15 @@ def test_plot_regions_draws_and_returns_count():
 def test_mismatched_lists_raise():
     with pytest.raises(ValueError):
         regions.activation_patterns(([np.eye(2)], []), np.zeros((1, 2)))
+
+
+def test_linear_pieces_are_at_most_the_activation_regions():
+    """Patterns that switch off the whole last layer share the map 0: fewer pieces than regions."""
+    from relubook.checks.applications import TINY_NETWORK
+
+    net = ([TINY_NETWORK["W1"], TINY_NETWORK["W2"]], [TINY_NETWORK["b1"], TINY_NETWORK["b2"]])
+    points = regions.grid_points((-2.0, 2.0), None, 201)[2]
+    assert regions.count_linear_pieces(net, points) == 11 < regions.count_regions(net, resolution=201) == 17
+    one_layer = ([TINY_NETWORK["W1"]], [TINY_NETWORK["b1"]])
+    # one layer of units in general position: every pattern is its own map
+    assert regions.count_linear_pieces(one_layer, points) == regions.count_regions(one_layer, resolution=201)

@@ -122,3 +122,9 @@ def test_the_widget_module_holds_no_training():
     source = inspect.getsource(pg)
     assert "def make_playground" not in source and "def playground_step" not in source
     assert "from .widgets" not in inspect.getsource(pc) and "import widgets" not in inspect.getsource(pc)
+
+
+def test_snap_lr_reads_the_readout_rounded_to_two_digits():
+    assert pc.snap_lr(0.32) == pc.snap_lr(0.316) and pc.snap_lr(2.0) == pc.snap_lr(1.995)
+    assert pc.snap_lr(0.013) == pc.LR_GRID[1] and pc.snap_lr(3.2) == pc.LR_GRID[-1]
+    assert pc.snap_lr(0.33) is None and pc.snap_lr(0.3) is None
