@@ -215,8 +215,9 @@ def run_builds(notebook: Path, runs: int, timeout: int, fix: bool, out: list[dic
             stalls = watched.get("stalls", [])
             row = {"run": run, "seconds": executed, "wall": round(wall, 1), "ok": done.returncode == 0,
                    "stalls": stalls, "absorbed": watched.get("absorbed", 0),
-                   "hung": (executed is not None and executed >= 0.9 * timeout)
-                   or max((x["seconds"] for x in stalls), default=0) >= 0.5 * timeout}
+                   # the watch's stalls when it reported; else, as the repro did, the notebook's time
+                   "hung": max((x["seconds"] for x in stalls), default=0) >= 0.5 * timeout if watched
+                   else executed is not None and executed >= 0.9 * timeout}
             out.append(row)
             if not quiet:
                 print(f"run {run}: executed in {executed} s (build {wall:.0f} s, exit {done.returncode}), "

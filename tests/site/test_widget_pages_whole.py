@@ -136,3 +136,39 @@ def test_every_widget_cell_has_its_widget_state_and_first_frame(page):
     if expected and not frames_widgets and any("live(" in nb.cells[i].source for i in expected):
         problems.append(f"{page}: no widget with precomputed frames (built without RELUBOOK_FRAMES_DIR?)")
     assert not problems, "\n".join(problems)
+
+
+def _page(box_classes, outputs, view="box") -> str:
+    state = {"version_major": 2, "version_minor": 0, "state": {
+        "box": {"model_name": "VBoxModel", "state": {"_dom_classes": box_classes,
+                                                     "children": ["IPY_MODEL_panel", "IPY_MODEL_out"]}},
+        "panel": {"model_name": "VBoxModel", "state": {"children": []}},
+        "out": {"model_name": "OutputModel", "state": {"outputs": outputs}}}}
+    return (f'<script type="{WIDGET_STATE}">{json.dumps(state)}</script>'
+            f'<script type="{WIDGET_VIEW}">{json.dumps({"model_id": view})}</script>')
+
+
+def test_a_widget_without_its_first_frame_is_caught(tmp_path, monkeypatch):
+    """The checks fail on what a stalled cell leaves: no picture, a wrong picture, a view with no state."""
+    import sys
+
+    module = sys.modules[__name__]
+    frames = tmp_path / "_static" / "frames" / "w-1"
+    frames.mkdir(parents=True)
+    (frames / "0000.png").write_bytes(b"first")
+    (frames / "manifest.json").write_text(json.dumps({"frames": [{"file": "0000.png", "alt": "a = 1"}]}))
+    monkeypatch.setattr(module, "SITE", tmp_path)
+    tagged = ["relubook-widget", "relubook-frames", "relubook-frames-id-w-1"]
+    img = (f'<img src="data:image/png;base64,{base64.b64encode(b"first").decode()}" alt="a = 1" '
+           'class="relubook-widget-figure" data-frame="0" data-setting="a = 1"/>')
+    whole = [{"output_type": "display_data", "data": {"text/html": img}}]
+    state, views = page_widgets(_page(tagged, whole))
+    assert views == ["box"] and first_frame_problems(state, "box", "p.html") == []
+    state, _ = page_widgets(_page(tagged, []))
+    assert "no first frame" in first_frame_problems(state, "box", "p.html")[0]
+    wrong = [{"output_type": "display_data", "data": {"text/html": img.replace(
+        base64.b64encode(b"first").decode(), base64.b64encode(b"other").decode())}}]
+    state, _ = page_widgets(_page(tagged, wrong))
+    assert "is not frame 0" in first_frame_problems(state, "box", "p.html")[0]
+    state, views = page_widgets(_page(tagged, whole, view="gone"))
+    assert "gone" not in state
