@@ -52,3 +52,41 @@ def test_weights_are_lecun_normal_and_seeded():
 def test_bad_input_is_rejected(call, error):
     with pytest.raises(error):
         call()
+
+
+# --- chapter 2's machinery for the variants -------------------------------------------------------
+def test_relu_and_prelu_have_he_init_and_unit_backward_gain():
+    m = sn.gaussian_moments("relu")
+    assert m["mean_square"] == pytest.approx(0.5, abs=1e-10) and m["grad_square"] == pytest.approx(0.5, abs=1e-10)
+    for alpha in (0.01, 0.25, 0.5):
+        assert sn.matched_std("prelu", 100, {"alpha": alpha}) == pytest.approx(np.sqrt(2 / ((1 + alpha**2) * 100)),
+                                                                              rel=1e-9)
+        assert sn.backward_gain("leaky_relu", {"alpha": alpha}) == pytest.approx(1.0, abs=1e-9)
+    assert sn.matched_std("selu", 64) == pytest.approx(1 / 8, rel=1e-6)  # SELU's matched init is LeCun's
+
+
+def test_smooth_variants_cannot_keep_both_signals():
+    assert sn.backward_gain("softplus") < 0.5
+    for name in ("elu", "selu", "gelu", "silu"):
+        assert sn.backward_gain(name) > 1.0
+    assert sn.forward_slope("selu") < 1 < sn.forward_slope("gelu")
+    assert sn.forward_slope("relu") == pytest.approx(1.0, abs=1e-6)
+
+
+def test_gradient_flow_matches_the_prediction_for_a_stable_variant():
+    out = sn.gradient_flow("selu", 20, 64, range(3))
+    assert set(out) == {"ratio", "last_mean_square"} and out["ratio"].shape == (3,)
+    assert np.all(np.abs(np.log(out["ratio"] / sn.predicted_ratio("selu", 20))) < np.log(3))
+    again = sn.gradient_flow("selu", 20, 64, range(3))
+    assert np.array_equal(out["ratio"], again["ratio"])  # seeded
+
+
+@pytest.mark.parametrize(("kwargs", "error", "match"), [
+    ({"depth": 1}, ValueError, "depth"), ({"width": 2.0}, TypeError, "width"), ({"seeds": []}, ValueError, "seeds"),
+    ({"std": -1.0}, ValueError, "std"), ({"params": {"beta": 1}}, ValueError, "params"),
+    ({"params": [1]}, TypeError, "params"),
+])
+def test_gradient_flow_names_bad_arguments(kwargs, error, match):
+    args = {"name": "prelu", "depth": 5, "width": 8, "seeds": [0], **kwargs}
+    with pytest.raises(error, match=match):
+        sn.gradient_flow(**args)

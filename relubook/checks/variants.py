@@ -12,7 +12,12 @@
 * :func:`maxout_pieces` takes the ``(w, b)`` pieces of a Maxout unit that
   should be ReLU, Leaky ReLU or ``|x|`` (derived, not computed);
 * :func:`selu_fixed_point` takes a *prediction* of the mean and variance after
-  30 SELU layers, made before running the network.
+  30 SELU layers, made before running the network;
+* :func:`matched_init` takes ``n sigma^2`` of Leaky ReLU's matched initialisation (derived);
+* :func:`gradient_flow_prediction` takes a predicted gradient ratio over 30 Softplus layers.
+
+The function checkers judge the values (also where ``exp`` overflows, and at NaN and ±inf, which
+every task states); a RuntimeWarning from a branch that is thrown away is reported as a note.
 
 A correct float64 result for a float32 input passes, with a note on keeping
 the dtype; a narrower dtype fails with a hint that fits the function checked.
@@ -21,6 +26,7 @@ the dtype; a narrower dtype fails with a hint that fits the function checked.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable
 
 import numpy as np
@@ -30,11 +36,16 @@ from ..tables import mean_on_standard_normal
 from ._core import CHECK_SEED, Case, check_function, fmt, report, standard_cases
 
 __all__ = [
+    "FLOW_EXERCISE",
+    "MATCHED_ALPHA",
     "SELU_EXERCISE",
     "elu",
     "elu_zero_mean_alpha",
+    "flow_exercise_ratios",
+    "gradient_flow_prediction",
     "leaky_relu",
     "leaky_relu_grad",
+    "matched_init",
     "maxout_pieces",
     "maxout_unit",
     "prelu_grad_alpha",
@@ -156,6 +167,39 @@ class _DtypeNotes:
         return result
 
 
+class _WarningNote:
+    """Runs the learner's function under NumPy's warnings, remembers the first RuntimeWarning, and lets the
+    values decide: a warning from a branch that ``np.where`` throws away is wasted work, not a wrong answer."""
+
+    def __init__(self, advice: str):
+        self.advice = advice
+        self.first: tuple[tuple, str] | None = None
+
+    def wrap(self, fn):
+        if not callable(fn):
+            return fn
+
+        def run(*args):
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                with np.errstate(all="warn", under="ignore"):
+                    out = fn(*args)
+            runtime = [w for w in caught if issubclass(w.category, RuntimeWarning)]
+            if runtime and self.first is None:
+                self.first = (args, str(runtime[0].message))
+            return out
+
+        return run
+
+    def finish(self, result):
+        if result.passed and self.first is not None:
+            args, message = self.first
+            result.message += (f"\n   note: NumPy warned ({message}) for x = {fmt(args[0], 50)}. Your values are "
+                               f"right, but the overflow was computed and thrown away: {self.advice}")
+            result.details["warning"] = message
+        return result
+
+
 def _values_differ(args, expected, got) -> str | None:
     """The default comparison of :func:`check_function`, in float64, tolerances loosened for float32/16."""
     x0 = args[0]
@@ -173,9 +217,41 @@ def _values_differ(args, expected, got) -> str | None:
     return f"expected: {fmt(expected)}\n   got:      {fmt(got)}"
 
 
+def _int_as_float(inner):
+    """A ``compare`` that first requires a floating result for an integer input (the task's rule)."""
+
+    def _compare(args, expected, got):
+        x_in = np.asarray(args[0])
+        if x_in.dtype.kind in "iub" and isinstance(got, np.ndarray) and got.dtype.kind not in "fc":
+            return (f"the input is an integer array and your output is {got.dtype}; the task asks for float64 "
+                    "for integer x")
+        return inner(args, expected, got)
+
+    return _compare
+
+
 _MAX_FORM_HINT = ("max(alpha * x, x) equals leaky ReLU only when alpha <= 1: for alpha = 2 it picks 2x "
                   "on the positive side (2x > x there) and x on the negative side. Use the piecewise "
                   "form np.where(x > 0, x, alpha * x), which is right for every alpha.")
+
+
+_INF_TIMES_ZERO = ("at x = ±inf your function gives NaN where the answer is {want}: multiplying by a 0/1 mask, "
+                   "as in x * (x > 0), computes inf * 0 = nan in the branch that should vanish. The task asks "
+                   "for ±inf too; select instead of multiplying: np.where(x > 0, ...).")
+
+
+def _inf_times_zero(args, expected, got) -> str | None:
+    """The hint for a gate idiom (``x * (x > 0)``) that turns ±inf into NaN."""
+    x = np.asarray(args[0], dtype=float)
+    try:
+        g = np.asarray(got, dtype=float).reshape(x.shape)
+    except (TypeError, ValueError):
+        return None
+    e = np.asarray(expected, dtype=float).reshape(x.shape)
+    bad = np.isinf(x) & np.isnan(g) & ~np.isnan(e)
+    if bad.any():
+        return _INF_TIMES_ZERO.format(want=fmt(e[bad][0]))
+    return None
 
 
 def _diagnose_leaky(args, expected, got) -> str | None:
@@ -184,6 +260,9 @@ def _diagnose_leaky(args, expected, got) -> str | None:
     truncated = _int_truncated(args, got)
     if truncated:
         return truncated
+    inf_nan = _inf_times_zero(args, expected, got)
+    if inf_nan:
+        return inf_nan
     if np.isnan(x).any() and isinstance(got, np.ndarray) and got.shape == x.shape and not np.isnan(
             np.asarray(got, dtype=float)[np.isnan(x)]).all():
         return ("a NaN input must give NaN (the value is unknown); np.where(x > 0, x, alpha * x) keeps it, "
@@ -219,14 +298,15 @@ def leaky_relu(fn, *, quiet: bool = False):
     notes = _DtypeNotes(_LEAKY_KEEP)
     cases = _with_alphas() + [_int_case(0.2, "alpha * x = -0.6 at x = -3"),
                               _special_case("NaN stays NaN and ±inf stays ±inf: np.where(x > 0, x, alpha * x).")]
+    warned = _WarningNote("np.where(x > 0, x, alpha * x) selects without computing anything to throw away.")
     result = check_function(
-        "leaky_relu", fn, activations.leaky_relu, cases, arg_names=("x", "alpha"),
-        compare=notes.compare(), diagnose=_diagnose_leaky, require_dtype=False,
+        "leaky_relu", warned.wrap(fn), activations.leaky_relu, cases, arg_names=("x", "alpha"),
+        compare=notes.compare(), diagnose=_diagnose_leaky, require_dtype=False, warn_is_failure=False,
         hint="leaky ReLU keeps x where x > 0 and gives alpha * x elsewhere: "
              "np.where(x > 0, x, alpha * x). Give alpha a default: def leaky_relu(x, alpha=0.01).",
         summary="Slopes tested: 0.01 (default), 0.2, 0.5 and 2; integer input, NaN and ±inf too.", quiet=True,
     )
-    return notes.finish(result, quiet=quiet)
+    return notes.finish(warned.finish(result), quiet=quiet)
 
 
 def _compare_leaky_grad(args, expected, got) -> str | None:
@@ -315,6 +395,18 @@ def _diagnose_elu(args, expected, got) -> str | None:
     truncated = _int_truncated(args, got)
     if truncated:
         return truncated
+    try:
+        g = np.asarray(got, dtype=float).reshape(x.shape)
+        e = np.asarray(expected, dtype=float).reshape(x.shape)
+        if (np.isnan(g) & ~np.isnan(e) & np.isfinite(x)).any():
+            return ("exp(x) overflows to inf for large x, and multiplying it by a 0/1 mask gives inf * 0 = nan. "
+                    "Select instead of multiplying, with the exponent clipped: "
+                    "np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))).")
+    except (TypeError, ValueError):
+        pass
+    inf_nan = _inf_times_zero(args, expected, got)
+    if inf_nan:
+        return inf_nan
     with np.errstate(all="ignore"):
         if alpha != 1.0 and _same(got, np.where(x > 0, x, np.expm1(neg))):
             return "your function ignores alpha: the negative side is alpha * (exp(x) - 1)."
@@ -337,7 +429,10 @@ def _elu_cases() -> list[Case]:
     rng = np.random.default_rng(CHECK_SEED + 5)
     cases += [
         Case((np.array([-1e4, -1000.0, -800.0, -50.0]),), "large negative inputs", _OVERFLOW_HINT),
-        Case((np.array([50.0, 800.0, 1000.0, 1e4]),), "large positive inputs", _OVERFLOW_HINT),
+        Case((np.array([50.0, 709.0, 710.0, 1000.0, 1e4]),), "large positive inputs (exp overflows from 710 on)",
+             _OVERFLOW_HINT),
+        Case((np.array([-100.0, -3.0, 0.0, 89.0, 100.0], dtype=np.float32),),
+             "float32 inputs beyond exp's float32 range (it overflows from 89 on)", _OVERFLOW_HINT),
         Case((np.array([-3.0, -1.0, -0.1, 0.0, 2.0]), 0.5), "alpha = 0.5 (not the default)"),
         Case((np.array([-1e4, -3.0, 0.0, 1e4]), 2.0), "alpha = 2 with large inputs", _OVERFLOW_HINT),
         Case(((rng.standard_normal((4, 3)) * 4).astype(np.float32), 1.5), "a float32 array with alpha = 1.5"),
@@ -358,14 +453,17 @@ def elu(fn, *, quiet: bool = False):
     A float64 result for a float32 input passes with a note.
     """
     notes = _DtypeNotes(_ELU_KEEP)
+    warned = _WarningNote("np.where computes both branches for every element, so clip the exponent first, "
+                          "alpha * np.expm1(np.minimum(x, 0)).")
     result = check_function(
-        "elu", fn, activations.elu, _elu_cases(), arg_names=("x", "alpha"), diagnose=_diagnose_elu,
-        compare=notes.compare(), require_dtype=False,
+        "elu", warned.wrap(fn), activations.elu, _elu_cases(), arg_names=("x", "alpha"), diagnose=_diagnose_elu,
+        compare=notes.compare(), require_dtype=False, warn_is_failure=False,
         hint="ELU is x where x > 0 and alpha * (exp(x) - 1) elsewhere: "
              "np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))).",
-        summary="Including x = ±1e4 without an overflow warning, integer input, NaN and ±inf.", quiet=True,
+        summary="Values checked where exp overflows (x = ±1e4 in float64, ±100 in float32), integer input, "
+                "NaN and ±inf.", quiet=True,
     )
-    return notes.finish(result, quiet=quiet)
+    return notes.finish(warned.finish(result), quiet=quiet)
 
 
 _SILU_HINT = ("the textbook sigmoid np.exp(x) / (1 + np.exp(x)) is inf / inf = nan from x = 710 on, and "
@@ -408,19 +506,24 @@ def silu(fn, *, quiet: bool = False):
             case.hint = _SILU_HINT
     cases += [
         Case((np.array([-1e4, -1000.0, -710.0, -50.0]),), "large negative inputs", _SILU_HINT),
-        Case((np.array([50.0, 710.0, 1000.0, 1e4]),), "large positive inputs", _SILU_HINT),
+        Case((np.array([50.0, 709.0, 710.0, 1000.0, 1e4]),), "large positive inputs (x * exp(x) overflows from 709 on)",
+             _SILU_HINT),
+        Case((np.array([-100.0, -90.0, 0.0, 89.0, 100.0], dtype=np.float32),),
+             "float32 inputs beyond exp's float32 range (it overflows from 89 on)", _SILU_HINT),
         _int_case(None, "SiLU(-1) = -0.269"),
         Case((np.array([np.nan, np.inf, -2.0, 0.5]),), "NaN and +inf among ordinary numbers",
              "NaN stays NaN and +inf stays +inf: x * scipy.special.expit(x)."),
     ]
     notes = _DtypeNotes(_SILU_KEEP)
+    warned = _WarningNote("a sigmoid that never overflows, such as scipy.special.expit(x), does no wasted work.")
     result = check_function(
-        "silu", fn, activations.silu, cases, diagnose=_diagnose_silu, compare=notes.compare(),
-        require_dtype=False,
+        "silu", warned.wrap(fn), activations.silu, cases, diagnose=_diagnose_silu, compare=notes.compare(),
+        require_dtype=False, warn_is_failure=False,
         hint="SiLU is x * sigmoid(x); scipy.special.expit(x) is a stable sigmoid.",
-        summary="Including |x| up to 1e4 without an overflow warning.", quiet=True,
+        summary="Values checked where exp overflows (|x| up to 1e4 in float64, 100 in float32), NaN and +inf.",
+        quiet=True,
     )
-    return notes.finish(result, quiet=quiet)
+    return notes.finish(warned.finish(result), quiet=quiet)
 
 
 def _prelu_slope_cases() -> list[Case]:
@@ -428,7 +531,9 @@ def _prelu_slope_cases() -> list[Case]:
     cases = [Case((*c.args, 0.25), c.description + " with a = 0.25", c.hint) for c in standard_cases()]
     probe = np.array([-3.0, -1.0, -0.25, 0.0, 0.5, 2.0])
     cases += [Case((probe.copy(), a), f"a = {a:g}") for a in (-1.0, 0.1)]
-    cases.append(Case((_INT_X.copy(), 0.25), "an integer array with a = 0.25"))
+    cases.append(Case((_INT_X.copy(), 0.25), "an integer array with a = 0.25",
+                      "for integer x return float64, as the task asks: the gradient of the float parameter a "
+                      "is a float (np.result_type(x, 1.0) is that dtype)."))
     cases.append(Case((_SPECIAL_X.copy(), 0.25), "NaN, -inf and +inf with a = 0.25",
                       "NaN stays NaN, -inf gives -inf and +inf gives 0: np.minimum(x, 0)."))
     return cases
@@ -437,6 +542,13 @@ def _prelu_slope_cases() -> list[Case]:
 def _diagnose_prelu_slope(args, expected, got) -> str | None:
     x = np.asarray(args[0], dtype=float)
     a = float(args[1])
+    x_in = np.asarray(args[0])
+    if x_in.dtype.kind in "iub" and isinstance(got, np.ndarray) and got.dtype.kind in "iub":
+        return ("np.minimum of an integer array stays an integer array; convert x first: "
+                "x = np.asarray(x, dtype=np.result_type(x, 1.0)) keeps float32 and turns integers into float64.")
+    inf_nan = _inf_times_zero(args, expected, got)
+    if inf_nan:
+        return inf_nan
     if _same(got, np.where(x > 0, 1.0, a)):
         return "that is the derivative with respect to x (1 or a); here the variable is the slope a."
     if _same(got, np.where(x > 0, x, a * x)):
@@ -458,14 +570,16 @@ def prelu_grad_alpha(fn, *, quiet: bool = False):
     a note.
     """
     notes = _DtypeNotes("np.minimum(x, 0) keeps a float32 x in float32.")
+    warned = _WarningNote("np.minimum(x, 0) computes nothing to throw away.")
     result = check_function(
-        "prelu_grad_alpha", fn, activations.prelu_grad_alpha, _prelu_slope_cases(), arg_names=("x", "a"),
-        compare=notes.compare(), diagnose=_diagnose_prelu_slope, require_dtype=False,
+        "prelu_grad_alpha", warned.wrap(fn), activations.prelu_grad_alpha, _prelu_slope_cases(), arg_names=("x", "a"),
+        compare=notes.compare(_int_as_float(_values_differ)), diagnose=_diagnose_prelu_slope, require_dtype=False,
+        warn_is_failure=False,
         hint="for x > 0 PReLU is x (no a in it), for x <= 0 it is a * x, whose derivative in a is x: "
              "np.minimum(x, 0).",
         summary="Slopes a = 0.25, -1 and 0.1; float and integer input, NaN and ±inf.", quiet=True,
     )
-    return notes.finish(result, quiet=quiet)
+    return notes.finish(warned.finish(result), quiet=quiet)
 
 
 # ----------------------------------------------------------------------------
@@ -562,12 +676,13 @@ def _elu_zero_mean_reference() -> float:
     return float(optimize.brentq(lambda a: mean_on_standard_normal("elu", alpha=a), 0.5, 3.0, xtol=1e-12))
 
 
-def elu_zero_mean_alpha(alpha, *, quiet: bool = False):
-    """Check the ELU ``alpha`` whose mean output on standard normal input is closest to zero.
+def elu_zero_mean_alpha(alpha, *, tol: float = ELU_ALPHA_TOL, quiet: bool = False):
+    """Check the ELU ``alpha`` whose mean output on standard normal input is zero.
 
     The mean output is ``1/sqrt(2 pi) + alpha * (exp(1/2) Phi(-1) - 1/2)``,
     linear and decreasing in alpha, so there is exactly one answer; it is
-    accepted within ``ELU_ALPHA_TOL`` (0.05).
+    accepted within ``tol`` (default ``ELU_ALPHA_TOL``, 0.05, for an answer read
+    off the explorer; the derivation exercise passes ``tol=1e-6``).
     """
     name = "elu_zero_mean_alpha"
     try:
@@ -582,9 +697,19 @@ def elu_zero_mean_alpha(alpha, *, quiet: bool = False):
                           quiet=quiet)
         target = _elu_zero_mean_reference()
         mean = mean_on_standard_normal("elu", alpha=a)
+        if abs(a - target) <= tol:
+            shown_mean = "0 (to 1e-12)" if abs(mean) < 1e-12 else f"{mean:+.2e}"
+            lines = [f"alpha = {a:.10g} gives a mean output of {shown_mean} on N(0, 1)."]
+            if abs(a - activations.SELU_ALPHA) <= 1e-6:
+                lines.append(f"It is SELU's alpha, {activations.SELU_ALPHA:.10f}: SELU is a scaled ELU, and the "
+                             "scale lambda does not move the zero of the mean.")
+            return report(name, True, lines, details={"target": target}, quiet=quiet)
         if abs(a - target) <= ELU_ALPHA_TOL:
-            return report(name, True, [f"alpha = {a:.3f} gives a mean output of {mean:+.4f} on N(0, 1)."],
-                          details={"target": target}, quiet=quiet)
+            return report(name, False, [
+                f"alpha = {a:.6g} gives a mean output of {mean:+.2e}: close, as a slider finds it, but not exact.",
+                "hint: the mean is 1/sqrt(2 pi) + alpha * (exp(1/2) * Phi(-1) - 1/2), a straight line in alpha; "
+                "set it to 0 and solve (Phi is scipy.special.ndtr).",
+            ], quiet=quiet)
         direction = "larger" if a < target else "smaller"
         return report(name, False, [
             f"alpha = {a:.3f} gives a mean output of {mean:+.4f}, not close enough to 0.",
@@ -767,3 +892,96 @@ def selu_fixed_point(mean, variance, *, quiet: bool = False):
     except Exception as exc:
         return report(name, False, [f"could not check your prediction ({type(exc).__name__}: {exc})."],
                       quiet=quiet)
+
+
+# ----------------------------------------------------------------------------
+# Chapter 2's machinery for the variants: matched initialisation, gradient flow
+# ----------------------------------------------------------------------------
+#: The matched-initialisation exercise: Leaky ReLU with this slope.
+MATCHED_ALPHA = 0.2
+
+
+def matched_init(n_sigma2, *, alpha: float = MATCHED_ALPHA, quiet: bool = False):
+    """Check ``n * sigma^2`` of the matched initialisation of Leaky ReLU with slope ``alpha``.
+
+    The answer is ``1 / E[f(z)^2] = 2 / (1 + alpha^2)`` (He et al., 2015), accepted
+    to a relative 1e-6; the usual near misses (ReLU's 2, ``2 / (1 + alpha)``,
+    ``1 / (1 + alpha^2)``) get their own hint.
+    """
+    name = "matched_init"
+    try:
+        if n_sigma2 is None or n_sigma2 is Ellipsis:
+            return report(name, False, ["Write your value of n * sigma^2, then run the cell again."], todo=True,
+                          quiet=quiet)
+        if isinstance(n_sigma2, bool) or not isinstance(n_sigma2, (int, float, np.integer, np.floating)):
+            return report(name, False, [f"expected a number, got {fmt(n_sigma2)}."], quiet=quiet)
+        v = float(n_sigma2)
+        want = 2.0 / (1.0 + alpha**2)
+        if math.isfinite(v) and abs(v - want) <= 1e-6 * want:
+            return report(name, True, [f"n * sigma^2 = {v:.6g} = 2 / (1 + alpha^2) for alpha = {alpha:g}: "
+                                       "E[f(z)^2] = (1 + alpha^2) / 2, and E[f'(z)^2] is the same, so the "
+                                       "backward gain is exactly 1."], quiet=quiet)
+        lines = [f"you gave n * sigma^2 = {fmt(n_sigma2)}; the matched value for alpha = {alpha:g} differs."]
+        if math.isfinite(v) and abs(v - 2.0) < 1e-9:
+            lines.append("hint: 2 is ReLU's (He's) value. Leaky ReLU's negative side adds alpha^2 * E[z^2; z < 0] "
+                         "to E[f(z)^2].")
+        elif math.isfinite(v) and abs(v - 2.0 / (1.0 + alpha)) < 1e-6:
+            lines.append("hint: the slope enters squared: on the negative side f(z)^2 = alpha^2 z^2.")
+        elif math.isfinite(v) and abs(v - 1.0 / (1.0 + alpha**2)) < 1e-6:
+            lines.append("hint: E[z^2; z > 0] = 1/2, not 1: each side of 0 holds half of E[z^2] = 1.")
+        else:
+            lines.append("hint: sigma^2 = 1 / (n E[f(z)^2]); compute E[f(z)^2] for z ~ N(0, 1) side by side: "
+                         "E[z^2; z > 0] = 1/2.")
+        return report(name, False, lines, quiet=quiet)
+    except Exception as exc:  # never raise into the notebook
+        return report(name, False, [f"could not check your value ({type(exc).__name__}: {exc})."], quiet=quiet)
+
+
+#: The gradient-flow prediction exercise: chapter 3's network (30 layers of width 64, 10 seeds).
+FLOW_EXERCISE = {"name": "softplus", "depth": 30, "width": 64, "seeds": tuple(range(10))}
+
+
+def flow_exercise_ratios() -> np.ndarray:
+    """The measured gradient ratios (first / last layer) of the prediction exercise's networks."""
+    from ..self_normalisation import gradient_flow
+
+    cfg = FLOW_EXERCISE
+    return gradient_flow(cfg["name"], cfg["depth"], cfg["width"], cfg["seeds"])["ratio"]
+
+
+def gradient_flow_prediction(predicted_ratio, *, quiet: bool = False):
+    """Check a prediction of Softplus's gradient ratio over 30 layers, made from the backward gain.
+
+    Accepted when it is within a factor 3 of the median measured ratio (the one-layer prediction,
+    ``sqrt(chi) ** 29``, is); a ratio above 1e-3 (no vanishing) fails with a hint on chi.
+    """
+    name = "gradient_flow_prediction"
+    try:
+        if predicted_ratio is None or predicted_ratio is Ellipsis:
+            return report(name, False, ["Write your predicted ratio, then run the cell again."], todo=True,
+                          quiet=quiet)
+        if isinstance(predicted_ratio, bool) or not isinstance(predicted_ratio, (int, float, np.integer, np.floating)):
+            return report(name, False, [f"expected a number, got {fmt(predicted_ratio)}."], quiet=quiet)
+        p = float(predicted_ratio)
+        if not (math.isfinite(p) and p > 0):
+            return report(name, False, [f"{fmt(predicted_ratio)}: a ratio of gradient sizes is a positive number."],
+                          quiet=quiet)
+        measured = flow_exercise_ratios()
+        med = float(np.median(measured))
+        where = (f"the {len(measured)} networks give a median ratio of {med:.2g} "
+                 f"(from {measured.min():.2g} to {measured.max():.2g})")
+        if abs(math.log(p / med)) <= math.log(3.0):
+            return report(name, True, [f"you predicted {p:.2g}; {where}.",
+                                       "One layer multiplies the gradient's mean square by chi = E[f'^2] / E[f^2] "
+                                       "(about 0.32 for Softplus), so its size by sqrt(chi), 29 times."],
+                          quiet=quiet)
+        lines = [f"you predicted {p:.2g}; {where}."]
+        if p > 1e-3:
+            lines.append("hint: compute chi = E[f'(z)^2] / E[f(z)^2] for Softplus (sn.gaussian_moments). It is well "
+                         "below 1: Softplus's large mean fills E[f^2] with a constant that carries no gradient.")
+        else:
+            lines.append("hint: chi multiplies the mean *square*; the size of the gradient changes by sqrt(chi) per "
+                         "layer, over the 29 steps between layer 30 and layer 1.")
+        return report(name, False, lines, quiet=quiet)
+    except Exception as exc:  # never raise into the notebook
+        return report(name, False, [f"could not check your prediction ({type(exc).__name__}: {exc})."], quiet=quiet)
