@@ -17,7 +17,10 @@ import numpy as np
 from ._args import check_int
 from .conv import FAIR_INITS, Digits, RaceResult, epochs_to_error, make_mlp
 
-__all__ = ["FAIR_INITS", "RaceSummary", "gradient_ratio", "race"]
+__all__ = ["FAIR_INITS", "INIT_LABELS", "RaceSummary", "gradient_ratio", "race"]
+
+#: How the chapter names each initialisation.
+INIT_LABELS = {"he": "He", "xavier": "Glorot", "xavier4": "4 × Glorot"}
 
 
 @dataclass
