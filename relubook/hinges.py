@@ -37,6 +37,8 @@ __all__ = [
     "neuron_gap",
     "neuron_matched",
     "neuron_output",
+    "convergence_order",
+    "random_smooth_target",
 ]
 
 # ----------------------------------------------------------------------------
@@ -119,7 +121,7 @@ def hinge_knots(k: int, interval: tuple[float, float] = HINGE_INTERVAL) -> np.nd
 
 
 def fit_hinges(k: int, target: Callable = np.sin, *, n_points: int = 401,
-               interval: tuple[float, float] = HINGE_INTERVAL) -> tuple[np.ndarray, float]:
+               interval: tuple[float, float] = HINGE_INTERVAL, linear: bool = False) -> tuple[np.ndarray, float]:
     """Least-squares fit of ``target`` by a constant plus ``k`` ReLU hinges at fixed positions.
 
     The model is ``c + sum_j a_j * relu(x - t_j)`` with the knots ``t_j`` of
@@ -137,6 +139,9 @@ def fit_hinges(k: int, target: Callable = np.sin, *, n_points: int = 401,
         Number of grid points.
     interval : (float, float)
         Where to fit.
+    linear : bool
+        Add one linear term ``d * x`` to the model. Without it the model is flat left of its
+        first hinge, which limits how fast the error falls (see :func:`convergence_order`).
 
     Returns
     -------
@@ -148,11 +153,52 @@ def fit_hinges(k: int, target: Callable = np.sin, *, n_points: int = 401,
     x = hinge_grid(n_points, interval)
     knots = hinge_knots(k, interval)
     y = np.asarray(target(x), dtype=float)
-    design = np.column_stack([np.ones_like(x), np.maximum(0.0, x[:, None] - knots[None, :])])
+    if not isinstance(linear, (bool, np.bool_)):
+        raise TypeError(f"linear must be True or False, got {type(linear).__name__}")
+    columns = [np.ones_like(x), *([x] if linear else [])]
+    design = np.column_stack([*columns, np.maximum(0.0, x[:, None] - knots[None, :])])
     coef, *_ = np.linalg.lstsq(design, y, rcond=None)
     curve = design @ coef
     error = float(np.sqrt(np.mean((curve - y) ** 2)))
     return curve, error
+
+
+def convergence_order(k: int, target: Callable = np.sin, *, linear: bool = False, n_points: int = 401,
+                      interval: tuple[float, float] = HINGE_INTERVAL) -> float:
+    """The observed order ``p`` of the hinge fit between ``k`` and ``2k`` hinges: error ``~ k**-p``.
+
+    ``p = log2(error(k) / error(2k))`` with the errors of :func:`fit_hinges`. A piecewise-linear
+    fit of a smooth function has error ``~ k**-2``; the model without a linear term is flat left
+    of its first hinge, which adds an error ``~ k**-1.5`` when the target's slope there is not 0.
+    """
+    check_int(k, "k", 1)
+    coarse = fit_hinges(k, target, n_points=n_points, interval=interval, linear=linear)[1]
+    fine = fit_hinges(2 * int(k), target, n_points=n_points, interval=interval, linear=linear)[1]
+    return float(np.log2(coarse / fine))
+
+
+def random_smooth_target(seed: int, modes: int = 3) -> Callable[[np.ndarray], np.ndarray]:
+    """A random smooth function on ``[-pi, pi]``: ``sum_m (a_m cos(m x) + b_m sin(m x)) / m``, ``m = 1..modes``.
+
+    The coefficients are standard normal draws from ``np.random.default_rng(seed)``; the ``1/m``
+    keeps the higher modes small, as in a smooth curve.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``seed`` or ``modes`` is not a non-negative (``modes``: positive) integer.
+    """
+    check_int(seed, "seed", 0)
+    check_int(modes, "modes", 1)
+    rng = np.random.default_rng(int(seed))
+    a, b = rng.standard_normal(int(modes)), rng.standard_normal(int(modes))
+    m = np.arange(1, int(modes) + 1)
+
+    def target(x):
+        xs = np.asarray(x, dtype=float)[..., None]
+        return np.sum((a * np.cos(m * xs) + b * np.sin(m * xs)) / m, axis=-1)
+
+    return target
 
 
 def _as_hinges(hinges) -> np.ndarray:

@@ -4,8 +4,16 @@ import numpy as np
 import pytest
 
 from relubook import checks
-from relubook.checks.definition import PREDICTION_INPUTS
+from relubook.checks.definition import PREDICTION_INPUTS, reset_attempts
 from relubook.hinges import NEURON_TARGET
+
+
+@pytest.fixture(autouse=True)
+def _fresh_attempts():
+    """Every test starts as a learner's first try (checkers give a hint first, the answer after a second miss)."""
+    reset_attempts()
+    yield
+    reset_attempts()
 
 
 def _run(checker, *args):
@@ -335,8 +343,8 @@ def test_new_value_checkers_never_raise(garbage):
     assert _run(checks.hat_from_hinges, garbage).passed is False
     assert _run(checks.predict_kinks, garbage, garbage).passed is False
     assert _run(checks.predict_kinks, [-1, 0, 2], garbage).passed is False
-    assert _run(checks.hat_from_hinges, None).message.startswith("📝")
-    assert _run(checks.predict_kinks, None, None).message.startswith("📝")
+    assert "not implemented yet" in _run(checks.hat_from_hinges, None).message
+    assert "not implemented yet" in _run(checks.predict_kinks, None, None).message
 
 
 @pytest.mark.parametrize("wrong, phrase", [
@@ -351,6 +359,8 @@ def test_predictions_name_malformed_entries(wrong, phrase):
 
 def test_predictions_accept_float32_and_show_full_values():
     assert _run(checks.relu_predictions, np.maximum(0, np.array(PREDICTION_INPUTS, dtype=np.float32))).passed
+    first = _run(checks.relu_predictions, [3.0, 0.0, 0.0, 0.0, 1.5, 0.0, 0.0011])
+    assert "you wrote 0.0011" in first.message and "expected" not in first.message
     result = _run(checks.relu_predictions, [3.0, 0.0, 0.0, 0.0, 1.5, 0.0, 0.0011])
     assert "expected 0.001, got 0.0011" in result.message
 
@@ -380,32 +390,203 @@ def test_property_claims_verdicts_are_true_to_numpy():
     assert [np.array_equal(a, b) for a, b in sides] == _RIGHT_VERDICTS
 
 
+_RIGHT_COUNTEREXAMPLES = {"b": 2.0, "c": (1.0, -1.0)}
+
+
 @pytest.mark.parametrize("convert", [list, tuple, np.array, lambda v: dict(zip("abcdef", v, strict=True)),
                                      lambda v: {f"({k})": b for k, b in zip("abcdef", v, strict=True)}])
-def test_properties_accept_right_verdicts(convert):
-    assert _run(checks.relu_properties, convert(_RIGHT_VERDICTS)).passed
-
-
-@pytest.mark.parametrize("holds, phrases", [
-    ([True] * 6, ["4 of 6", "(b) relu(-x) = -relu(x)", "you said it holds", "fails for some inputs", "x = 2"]),
-    ([True, False, True, True, True, True], ["(c)", "x = 1, y = -1"]),      # additivity: the classic slip
-    ([True, False, False, True, False, True], ["(e)", "you said it fails", "holds for every input"]),
-    ([False] * 6, ["2 of 6", "(a)", "homogeneity"]),
-    (["True", False, False, True, True, True], ["(a)", "text", "True or False"]),
-    ([1, 0, 0, 1, 1, 1], ["True or False"]),
-    ([True, False, False], ["expected 6 verdicts"]),
-    ({"a": True}, ["keys"]),
-    ("TFFTTT", ["list of 6"]),
-    (np.maximum, ["list of 6"]),
+@pytest.mark.parametrize("counterexamples", [
+    _RIGHT_COUNTEREXAMPLES,
+    {"(b)": -3, "C": [5, -7.5]},                      # other keys, ints, a list, other breaking inputs
+    {"b": np.float32(0.5), "c": np.array([-2.0, 3.0]), "a": -1.0},   # an extra, harmless input for a True claim
 ])
-def test_properties_reject_wrong_verdicts(holds, phrases):
-    result = _run(checks.relu_properties, holds)
+def test_properties_accept_right_verdicts(convert, counterexamples):
+    result = _run(checks.relu_properties, convert(_RIGHT_VERDICTS), counterexamples)
+    assert result.passed, result.message
+
+
+@pytest.mark.parametrize("holds, counterexamples, phrases", [
+    ([True] * 6, {}, ["4 of 6", "marked True fails", "Look again"]),
+    ([True, False, True, True, True, True], {"b": 2}, ["5 of 6", "marked True fails"]),
+    ([True, False, False, True, False, True], {"b": 2, "c": (1, -1), "e": 3},
+     ["5 of 6", "(e)", "at x = 3 both sides are 0", "does not break it"]),
+    ([True, False, False, True, True, True], {"b": 2, "c": (1, 2)},      # (c) right, its input breaks nothing
+     ["(c)", "at x = 1, y = 2 both sides are 3", "does not break it"]),
+    ([True, False, False, True, True, True], {"b": 0.0, "c": (1, -1)}, ["(b)", "at x = 0 both sides are 0"]),
+    ([True, False, False, True, True, True], {"b": 2}, ["(c)", "no counterexample"]),
+    ([False] * 6, {k: 1.0 if k != "c" else (1, -1) for k in "abcdef"}, ["2 of 6", "(a)", "does not break it"]),
+])
+def test_properties_first_miss_gives_a_hint_not_the_answer(holds, counterexamples, phrases):
+    result = _run(checks.relu_properties, holds, counterexamples)
+    assert result.passed is False
+    for phrase in phrases:
+        assert phrase in result.message
+    assert "you said it" not in result.message          # no verdict is given away on the first miss
+
+
+@pytest.mark.parametrize("holds, counterexamples, phrases", [
+    ([True] * 6, {}, ["(b) relu(-x) = -relu(x)", "you said it holds", "fails for some inputs", "x = 2",
+                      "(c)", "x = 1, y = -1"]),
+    ([True, False, False, True, False, True], {"b": 2, "c": (1, -1), "e": 3},
+     ["(e)", "you said it fails", "holds for every input"]),
+    ([False] * 6, {k: 1.0 if k != "c" else (1, -1) for k in "abcdef"}, ["(a)", "homogeneity"]),
+])
+def test_properties_second_miss_gives_the_answer(holds, counterexamples, phrases):
+    first = _run(checks.relu_properties, holds, counterexamples)
+    second = _run(checks.relu_properties, holds, counterexamples)
+    assert not first.passed and not second.passed
+    for phrase in phrases:
+        assert phrase in second.message
+    assert "Look again" not in second.message
+
+
+def test_properties_a_pass_forgets_earlier_misses():
+    _run(checks.relu_properties, [True] * 6, {})
+    assert _run(checks.relu_properties, _RIGHT_VERDICTS, _RIGHT_COUNTEREXAMPLES).passed
+    again = _run(checks.relu_properties, [True] * 6, {})
+    assert "Look again" in again.message and "you said it" not in again.message
+
+
+def test_properties_own_counterexample_contradicts_a_true_verdict():
+    result = _run(checks.relu_properties, [True, True, False, True, True, True], {"b": 2.0, "c": (1, -1)})
+    assert result.passed is False and "your own input x = 2 breaks it" in result.message
+
+
+@pytest.mark.parametrize("holds, counterexamples, phrases", [
+    (["True", False, False, True, True, True], _RIGHT_COUNTEREXAMPLES, ["(a)", "text", "True or False"]),
+    ([1, 0, 0, 1, 1, 1], _RIGHT_COUNTEREXAMPLES, ["True or False"]),
+    ([True, False, False], _RIGHT_COUNTEREXAMPLES, ["expected 6 verdicts"]),
+    ({"a": True}, _RIGHT_COUNTEREXAMPLES, ["keys"]),
+    ("TFFTTT", _RIGHT_COUNTEREXAMPLES, ["list of 6"]),
+    (np.maximum, _RIGHT_COUNTEREXAMPLES, ["list of 6"]),
+    (_RIGHT_VERDICTS, None, ["not implemented yet", "give an input that breaks each"]),
+    (_RIGHT_VERDICTS, [2.0, (1, -1)], ["should be a dict"]),
+    (_RIGHT_VERDICTS, {"b": 2.0, "c": 1.0}, ["(c) should be a pair (x, y)"]),
+    (_RIGHT_VERDICTS, {"b": (2.0, 1.0), "c": (1, -1)}, ["(b) should be one number x"]),
+    (_RIGHT_VERDICTS, {"b": float("nan"), "c": (1, -1)}, ["finite"]),       # nan would "break" every claim
+    (_RIGHT_VERDICTS, {"b": float("inf"), "c": (1, -1)}, ["finite"]),
+    (_RIGHT_VERDICTS, {"z": 2.0}, ["not one of the letters"]),
+    (_RIGHT_VERDICTS, {"b": "2", "c": (1, -1)}, ["write a number"]),
+])
+def test_properties_reject_malformed_answers(holds, counterexamples, phrases):
+    result = _run(checks.relu_properties, holds, counterexamples)
     assert result.passed is False
     for phrase in phrases:
         assert phrase in result.message
 
 
 def test_properties_todo_and_garbage_never_raise():
-    assert _run(checks.relu_properties, None).message.startswith("📝")
+    assert "not implemented yet" in _run(checks.relu_properties, None).message
     for garbage in (object(), 3, [None] * 6, {1: 2}, float("nan")):
         assert _run(checks.relu_properties, garbage).passed is False
+        assert _run(checks.relu_properties, _RIGHT_VERDICTS, garbage).passed is False
+
+
+# ---------------------------------------------------------------- relu: near misses at 0, loops
+
+@pytest.mark.parametrize("fn, phrase", [
+    (lambda x: x * (x > -1e-9), "tiny negative input"),
+    (lambda x: np.where(x > -1e-12, x, 0), "tiny negative input"),
+    (lambda x: x * (x > 1e-12), "tiny positive input"),
+    (lambda x: np.where(x >= 1e-300, x, 0.0), "tiny positive input"),
+])
+def test_relu_rejects_thresholds_that_are_not_zero(fn, phrase):
+    result = _run(checks.relu, fn)
+    assert result.passed is False
+    assert phrase in result.message and "tiny numbers on both sides of 0" in result.message
+
+
+def _loop_relu(x):
+    x = np.asarray(x)
+    out = np.empty(x.shape, dtype=x.dtype)
+    for i, v in np.ndenumerate(x):
+        out[i] = v if v > 0 else 0
+    return out
+
+
+def _comprehension_relu(x):
+    x = np.asarray(x)
+    return np.array([v if v > 0 else 0.0 for v in x.ravel()], dtype=x.dtype).reshape(x.shape)
+
+
+def _generator_relu(x):
+    x = np.asarray(x)
+    return np.fromiter((max(v, 0.0) for v in x.ravel()), dtype=x.dtype, count=x.size).reshape(x.shape)
+
+
+def _c_level_map_relu(x):  # no Python step per element: caught by the timing
+    from functools import partial
+    x = np.asarray(x)
+    return np.fromiter(map(partial(max, 0.0), x.ravel()), dtype=x.dtype, count=x.size).reshape(x.shape)
+
+
+@pytest.mark.parametrize("fn, phrase", [
+    (_loop_relu, "once per element"),
+    (_comprehension_relu, "once per element"),
+    (_generator_relu, "once per element"),
+    (np.vectorize(lambda v: max(0.0, v)), "np.vectorize, which is a loop too"),
+    (_c_level_map_relu, "times slower"),
+])
+def test_relu_rejects_python_loops_that_give_right_values(fn, phrase):
+    result = _run(checks.relu, fn)
+    assert result.passed is False
+    assert "the values are right" in result.message and phrase in result.message
+
+
+@pytest.mark.parametrize("fn", [
+    lambda x: np.maximum(x, 0.0), lambda x: x * (x >= 0), lambda x: (x + np.abs(x)) / 2,
+    lambda x: np.where(x > 0, x, 0.0), lambda x: np.piecewise(x, [x > 0], [lambda v: v, 0]),
+    lambda x: x * np.heaviside(x, 0), lambda x: np.select([x > 0], [x], 0),
+])
+def test_relu_accepts_more_vectorised_styles(fn):
+    result = _run(checks.relu, fn)
+    assert result.passed, result.message
+
+
+def _forgets_0d(x):
+    if isinstance(x, np.ndarray) and x.ndim == 0:
+        return x.item()        # the input itself, unrectified
+    return np.maximum(0, x)
+
+
+def test_relu_checks_0d_arrays():
+    assert _run(checks.relu, lambda x: np.maximum(0, x)).passed
+    result = _run(checks.relu, _forgets_0d)
+    assert result.passed is False and "0-d array" in result.message
+    broken = _run(checks.relu, lambda x: np.array([max(0.0, v) for v in x]))   # iterates: no 0-d, no float
+    assert broken.passed is False
+
+
+# ---------------------------------------------------------------- predict: hint first, answer second
+
+def test_kinks_hint_first_then_the_answer():
+    first = _run(checks.predict_kinks, [-1, 0, 2], [0, 1, -1, 0])
+    assert "is not 1" in first.message and "Look again" in first.message and "the slope is 2" not in first.message
+    second = _run(checks.predict_kinks, [-1, 0, 2], [0, 1, -1, 0])
+    assert "the slope is 2, you wrote 1" in second.message
+    wrong_kinks = _run(checks.predict_kinks, [-2, 0, 2], [0, 2, -1, 0])
+    assert "the answer: f bends at x = [-1.0, 0.0, 2.0]" in wrong_kinks.message
+
+
+# ---------------------------------------------------------------- predict the order of the hinge fit of cos
+
+@pytest.mark.parametrize("order", [2, 2.0, np.float32(1.9), np.int64(2), 2.2])
+def test_order_prediction_accepts_about_two(order):
+    assert _run(checks.hinge_order_prediction, order).passed
+
+
+@pytest.mark.parametrize("order, phrase", [
+    (1.5, "slope of cos x"), (1.47, "slope of cos x"), (-1.0, "positive"), (3.0, "k^-2"), (1.0, "two error sources"),
+    ("2", "one number"), (True, "one number"), ([2.0], "one number"), (float("nan"), "finite"),
+])
+def test_order_prediction_rejects_wrong_answers_with_a_hint_first(order, phrase):
+    first = _run(checks.hinge_order_prediction, order)
+    assert first.passed is False and phrase in first.message
+    assert "the answer:" not in first.message and "2.01" not in first.message
+
+
+def test_order_prediction_gives_the_answer_after_a_second_miss():
+    _run(checks.hinge_order_prediction, 1.5)
+    second = _run(checks.hinge_order_prediction, 1.5)
+    assert "the answer: p = 2.01" in second.message
+    assert "not implemented yet" in _run(checks.hinge_order_prediction, None).message

@@ -2,17 +2,44 @@
 
 from __future__ import annotations
 
+import sys
+import time
+
 import numpy as np
 
 from .. import activations
 from ..hinges import NEURON_TARGET, NEURON_TOL, hat, hinge_location, hinge_sum, kinks_and_slopes, neuron_gap
+from ..hinges import convergence_order as hinge_convergence_order
 from ._core import Case, check_function, fmt, report, standard_cases
 
-__all__ = ["HAT_HINGES", "KINK_HINGES", "PREDICTION_INPUTS", "PROPERTY_CLAIMS", "hat_from_hinges", "neuron_target",
-           "predict_kinks", "relu", "relu_identity", "relu_predictions", "relu_properties"]
+__all__ = ["HAT_HINGES", "KINK_HINGES", "PREDICTION_INPUTS", "PROPERTY_CLAIMS", "TINY_INPUTS", "hat_from_hinges",
+           "hinge_order_prediction", "neuron_target", "predict_kinks", "relu", "relu_identity", "relu_predictions",
+           "relu_properties"]
 
 #: The inputs of the "predict before you run" exercise, in order.
 PREDICTION_INPUTS = (3.0, -1.0, 0.0, -0.25, 1.5, -100.0, 0.001)
+
+
+#: Numbers within a hair of 0 on both sides (down to the smallest subnormal): a threshold that is not
+#: exactly 0, such as ``x * (x > -1e-9)`` or ``x * (x > 1e-12)``, gets one of them wrong.
+TINY_INPUTS = (-1e-9 / 2, -1e-12, -1e-300, -5e-324, 5e-324, 1e-300, 1e-12, 1e-9 / 2)
+
+
+def _diagnose_tiny(x: np.ndarray, g: np.ndarray) -> str | None:
+    if x.ndim != 1 or x.size < 2 or not np.all(np.abs(x) < 1e-8):
+        return None
+    through = (x < 0) & (g != 0)
+    lost = (x > 0) & (g != x)
+    if through.any():
+        v = float(x[through][0])
+        return (f"a tiny negative input, x = {v!r}, came back as {float(g[through][0])!r}, not 0: your threshold is "
+                "below 0 (like x > -1e-9). ReLU's threshold is exactly 0: every negative number, however tiny, "
+                "gives 0.")
+    if lost.any():
+        v = float(x[lost][0])
+        return (f"a tiny positive input, x = {v!r}, came back as {float(g[lost][0])!r}: your threshold is above 0 "
+                "(like x > 1e-12), or the value was rounded. ReLU passes every positive number through unchanged.")
+    return None
 
 
 def _diagnose_relu(args, expected, got) -> str | None:
@@ -20,6 +47,9 @@ def _diagnose_relu(args, expected, got) -> str | None:
     g = np.asarray(got, dtype=float)
     if g.shape != x.shape:
         return None
+    tiny = _diagnose_tiny(x, g)
+    if tiny:
+        return tiny
     if np.allclose(g, x):
         return "you returned the input unchanged: negative inputs must become 0."
     if np.allclose(g, np.abs(x)):
@@ -81,12 +111,99 @@ def _relu_compare(notes: list[str]):
     return compare
 
 
-def relu(fn, *, quiet: bool = False):
-    """Check a learner's ``relu(x)``: ``max(0, x)`` element-wise, arrays in, arrays out.
+def _python_steps(fn, x) -> int:
+    """How many Python-level steps (calls, generator resumptions and lines) ``fn(x)`` runs.
 
-    ReLU's outputs are exact (0 or ``x`` itself), so the values must match exactly; a
-    near miss such as ``np.maximum(1e-9, x)`` fails. A correct result in a wider dtype
+    A vectorised function runs the same handful of steps for 10 numbers as for 1,000; a loop in
+    Python (``for``, a comprehension, a generator, ``map`` with a lambda, ``np.vectorize``) runs
+    at least one step per element.
+    """
+    steps = 0
+
+    def local(frame, event, arg):
+        nonlocal steps
+        if event == "line":
+            steps += 1
+        return local
+
+    def tracer(frame, event, arg):
+        nonlocal steps
+        steps += 1
+        return local
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        fn(x)
+    finally:
+        sys.settrace(previous)
+    return steps
+
+
+#: Sizes of the two arrays whose step counts are compared (:func:`_python_steps`).
+LOOP_SIZES = (10, 1000)
+#: Size of the timed array, and how many times slower than ``np.maximum`` (and at least how many
+#: seconds) counts as an element-by-element loop. Vectorised forms measured 0.5x-40x ``np.maximum``
+#: (``np.piecewise`` is the slowest); a loop in C over NumPy scalars (``map(max, ...)``) about 350x.
+TIMED_SIZE, SLOWER_FACTOR, SLOWER_SECONDS = 1_000_000, 100.0, 0.05
+
+
+def _loop_complaint(fn) -> str | None:
+    """A sentence when ``fn`` loops over the elements in Python, else None (never raises)."""
+    rng = np.random.default_rng(0)
+    try:
+        small, large = (_python_steps(fn, rng.standard_normal(n)) for n in LOOP_SIZES)
+        if large - small >= (LOOP_SIZES[1] - LOOP_SIZES[0]) // 2:
+            return (f"your function runs Python code once per element: {small} Python steps for "
+                    f"{LOOP_SIZES[0]} numbers, {large} for {LOOP_SIZES[1]:,}. That is a loop (a for loop, a "
+                    "comprehension, map with a lambda, or np.vectorize, which is a loop too). Exercise 1 asks for one "
+                    "element-wise NumPy operation, which works on the whole array in compiled code.")
+        x = rng.standard_normal(TIMED_SIZE)
+        reference = min(_seconds(lambda: np.maximum(0, x)) for _ in range(3))
+        took = _seconds(lambda: fn(x))
+        if took > SLOWER_SECONDS and took > SLOWER_FACTOR * reference:
+            took = min(took, *(_seconds(lambda: fn(x)) for _ in range(2)))
+            if took > SLOWER_SECONDS and took > SLOWER_FACTOR * reference:
+                return (f"on {TIMED_SIZE:,} numbers your function took {1e3 * took:.0f} ms, np.maximum(0, x) "
+                        f"{1e3 * reference:.1f} ms: {took / reference:.0f} times slower (more than "
+                        f"{SLOWER_FACTOR:.0f} times counts as a loop). It goes through the elements one at a time "
+                        "(map or a similar loop); use one element-wise NumPy operation.")
+    except Exception:  # the values were already checked; a failure here is not the learner's
+        return None
+    return None
+
+
+def _seconds(call) -> float:
+    """CPU seconds one ``call()`` takes (CPU time, not wall time: a busy machine that makes the call wait for a
+    processor does not count against it, and a long call is not penalised for being interrupted more often)."""
+    start = time.process_time()
+    call()
+    return time.process_time() - start
+
+
+def _relu_cases() -> list[Case]:
+    cases = []
+    for c in standard_cases():
+        cases.append(Case(c.args, c.description, _SCALAR_HINT) if not isinstance(c.args[0], np.ndarray) else c)
+        if c.description.startswith("edge values"):
+            cases.append(Case((np.array(TINY_INPUTS),), "tiny numbers on both sides of 0"))
+    cases.append(Case((np.array(-1.5),), "a 0-d array (the result of a reduction such as x.sum())"))
+    cases.append(Case((np.array(2.5, dtype=np.float32),), "a 0-d float32 array"))
+    return cases
+
+
+def relu(fn, *, quiet: bool = False):
+    """Check a learner's ``relu(x)``: ``max(0, x)`` element-wise, arrays in, arrays out, no loop.
+
+    ReLU's outputs are exact (0 or ``x`` itself), so the values must match exactly, also for
+    tiny numbers on both sides of 0 (:data:`TINY_INPUTS`); a near miss such as
+    ``np.maximum(1e-9, x)`` or ``x * (x > -1e-9)`` fails. A correct result in a wider dtype
     (float64 for a float32 input) passes, with a note on keeping the input's dtype.
+
+    The exercise forbids loops over the elements, and the checker tests it by behaviour: a
+    function whose number of Python steps grows with the array's size (from 10 to 1,000
+    numbers) loops in Python; one that is more than :data:`SLOWER_FACTOR` times slower than
+    ``np.maximum`` on :data:`TIMED_SIZE` numbers loops in compiled code over Python objects.
 
     Parameters
     ----------
@@ -100,13 +217,18 @@ def relu(fn, *, quiet: bool = False):
     Result
     """
     notes: list[str] = []
-    cases = [Case(c.args, c.description, _SCALAR_HINT) if not isinstance(c.args[0], np.ndarray) else c
-             for c in standard_cases()]
     result = check_function(
-        "relu", fn, activations.relu, cases, compare=_relu_compare(notes), diagnose=_diagnose_relu,
+        "relu", fn, activations.relu, _relu_cases(), compare=_relu_compare(notes), diagnose=_diagnose_relu,
         require_dtype=False, hint="ReLU is max(0, x), applied to every element: try np.maximum(0, x).",
         quiet=True,
     )
+    if result.passed:
+        complaint = _loop_complaint(fn)
+        if complaint:
+            result = report("relu", False, [
+                "the values are right on every case, but:", complaint,
+                "hint: np.maximum(0, x), np.where(x > 0, x, 0) or x * (x > 0) work on every element at once."],
+                quiet=True)
     if result.passed and notes:
         result.message += "\n" + "\n".join(f"   {n}" for n in notes)
         result.details["dtype_note"] = notes[0]
@@ -172,6 +294,7 @@ def relu_predictions(predictions, *, quiet: bool = False):
                                         f"also at x = {inputs[i]:g}."], quiet=quiet)
         ok = np.isclose(got, expected, rtol=1e-6, atol=1e-9)
         if ok.all():
+            _MISSES.pop(name, None)
             return report(name, True, [f"inputs:  {shown_inputs}", f"outputs: {shown_expected}",
                                        "Negative inputs become 0; zero and positive inputs pass unchanged."],
                           quiet=quiet)
@@ -189,6 +312,11 @@ def relu_predictions(predictions, *, quiet: bool = False):
             tip = "for a negative input, max(0, x) is 0, however close to 0 or far below it x is."
         else:
             tip = "for x >= 0, max(0, x) is x itself."
+        wrong = int((~ok).sum())
+        if _missed(name) == 1:
+            return report(name, False, [f"{wrong} of {inputs.size} predictions are off; the first is for x = "
+                                        f"{float(x)!r} (position {i}): you wrote {float(g)!r}.", f"hint: {tip}",
+                                        _AGAIN], quiet=quiet)
         return report(name, False, [f"the prediction for x = {float(x)!r} (position {i}) is wrong: "
                                     f"expected {float(e)!r}, got {float(g)!r}.", f"hint: {tip}"], quiet=quiet)
     except Exception as exc:  # never raise into the notebook
@@ -561,6 +689,10 @@ def predict_kinks(kinks, slopes, *, quiet: bool = False):
             else:
                 tip = "each term relu(w·x + b) bends where w·x + b = 0, at x = -b/w."
             lines.append(f"hint: {tip}")
+            if _missed(name) == 1:
+                lines.append(_AGAIN)
+            else:
+                lines.append(f"the answer: f bends at x = {fmt(want_kinks)}, where 2x + 2, x and x - 2 are 0.")
             return report(name, False, lines, quiet=quiet)
         if len(s) != len(want_slopes):
             if np.allclose(s, [2.0, -3.0, 1.0]) if len(s) == 3 else False:
@@ -574,6 +706,7 @@ def predict_kinks(kinks, slopes, *, quiet: bool = False):
                 f"{len(want_slopes)} numbers (got {len(s)}).",
                 "hint: give the slope left of the first kink too (there every term is 0)."], quiet=quiet)
         if np.allclose(s, want_slopes, atol=1e-9):
+            _MISSES.pop(name, None)
             pieces = _pieces_text(want_kinks)
             read = "; ".join(f"{p}: {v:g}" for p, v in zip(pieces, want_slopes, strict=True))
             return report(name, True, [f"kinks at {fmt(want_kinks)}, slopes {read}.",
@@ -586,7 +719,12 @@ def predict_kinks(kinks, slopes, *, quiet: bool = False):
             lines.append("hint: give the slopes from left to right, starting on x < -1.")
             return report(name, False, lines, quiet=quiet)
         pieces = _pieces_text(want_kinks)
-        lines.append(f"the kinks are right, but on {pieces[i]} the slope is {want_slopes[i]:g}, you wrote {s[i]:g}.")
+        first_miss = _missed(name) == 1
+        if first_miss:
+            lines.append(f"the kinks are right, but on {pieces[i]} the slope is not {s[i]:g}.")
+        else:
+            lines.append(f"the kinks are right, but on {pieces[i]} the slope is {want_slopes[i]:g}, "
+                         f"you wrote {s[i]:g}.")
         changes = [2.0, -3.0, 1.0]
         if np.allclose(s[1:], changes) or np.allclose(s[:3], changes):
             tip = ("those are the slope changes (each term's weight), not the slopes: the slope on a piece is the "
@@ -598,6 +736,8 @@ def predict_kinks(kinks, slopes, *, quiet: bool = False):
         else:
             tip = "add the terms that are on (non-zero) on that piece; each relu(w·x + b) contributes slope w there."
         lines.append(f"hint: {tip}")
+        if first_miss:
+            lines.append(_AGAIN)
         return report(name, False, lines, quiet=quiet)
     except Exception as exc:  # never raise into the notebook
         return report(name, False, [f"could not check your prediction ({type(exc).__name__}: {exc})."], quiet=quiet)
@@ -647,14 +787,93 @@ def _read_verdicts(holds):
     return [bool(v) for v in holds], None
 
 
-def relu_properties(holds, *, quiet: bool = False):
-    """Check the learner's verdicts on which identities hold for every real ``x`` (and ``y``).
+def _max0(v: float) -> float:
+    return max(0.0, v)
+
+
+#: Both sides of each claim (a)-(f), as functions of ``x`` (and ``y`` for (c)).
+PROPERTY_SIDES = (
+    lambda x, y: (_max0(3 * x), 3 * _max0(x)),
+    lambda x, y: (_max0(-x), -_max0(x)),
+    lambda x, y: (_max0(x + y), _max0(x) + _max0(y)),
+    lambda x, y: (_max0(_max0(x)), _max0(x)),
+    lambda x, y: (_max0(x) * _max0(-x), 0.0),
+    lambda x, y: (_max0(x) - _max0(-x), x),
+)
+#: The claims that take two inputs (their counterexample is a pair ``(x, y)``).
+TWO_INPUTS = frozenset("c")
+
+_CE_EXAMPLE = ('hint: counterexamples = {letter: input, ...}: a number x, or a pair (x, y) for (c); the form is '
+               '{"a": -1.0, "c": (0.5, 2.0)} (these two inputs break nothing).')
+_AGAIN = "Look again and run the cell once more; if it is still not right, the report will give the answer."
+_MISSES: dict[str, int] = {}
+
+
+def _missed(name: str) -> int:
+    """Count one more wrong answer to exercise ``name``; return how many so far."""
+    _MISSES[name] = _MISSES.get(name, 0) + 1
+    return _MISSES[name]
+
+
+def reset_attempts() -> None:
+    """Forget every earlier wrong answer (checkers give a hint first, the answer after a second miss)."""
+    _MISSES.clear()
+
+
+def _read_counterexamples(counterexamples):
+    """``({letter: (x, y)}, None)`` or ``(None, complaint lines)``."""
+    example = _CE_EXAMPLE
+    if counterexamples is None or counterexamples is Ellipsis:
+        return {}, None
+    if not isinstance(counterexamples, dict):
+        return None, [f"counterexamples should be a dict from letter to input, got {fmt(counterexamples)}.", example]
+    out = {}
+    for key, value in counterexamples.items():
+        letter = str(key).strip("() ").lower()
+        if letter not in "abcdef" or len(letter) != 1:
+            return None, [f"{fmt(key)} is not one of the letters a-f.", example]
+        if isinstance(value, (str, bytes)) or callable(value):
+            return None, [f"the counterexample for ({letter}) is {fmt(value)}; write a number.", example]
+        try:
+            numbers = np.atleast_1d(np.asarray(value, dtype=float))
+        except (TypeError, ValueError):
+            return None, [f"could not read the counterexample for ({letter}), {fmt(value)}, as numbers.", example]
+        need = 2 if letter in TWO_INPUTS else 1
+        if numbers.ndim != 1 or numbers.size != need:
+            what = "a pair (x, y)" if need == 2 else "one number x"
+            return None, [f"the counterexample for ({letter}) should be {what}, got {fmt(value)}.", example]
+        if not np.all(np.isfinite(numbers)):
+            return None, [f"the counterexample for ({letter}), {fmt(value)}, must be finite: the claims are about "
+                          "real numbers, and inf or nan break any arithmetic.", example]
+        out[letter] = (float(numbers[0]), float(numbers[-1]) if need == 2 else 0.0)
+    return out, None
+
+
+def _breaks(letter: str, xy: tuple[float, float]) -> tuple[bool, float, float]:
+    left, right = PROPERTY_SIDES["abcdef".index(letter)](*xy)
+    return abs(left - right) > 1e-9 * (1 + abs(left) + abs(right)), left, right
+
+
+def _inputs_text(letter: str, xy) -> str:
+    return f"x = {xy[0]:g}, y = {xy[1]:g}" if letter in TWO_INPUTS else f"x = {xy[0]:g}"
+
+
+def relu_properties(holds, counterexamples=None, *, quiet: bool = False):
+    """Check verdicts on which identities hold for every real ``x`` (and ``y``), and the counterexamples.
+
+    Every claim marked False needs a counterexample, which is evaluated: it must really
+    break the claim. A first miss gets a hint (how many verdicts are right, what the
+    learner's own counterexamples give); from the second miss on, the report names the
+    wrong verdicts and why (:func:`reset_attempts` forgets earlier misses).
 
     Parameters
     ----------
     holds : list of bool, or dict
         One verdict per claim of :data:`PROPERTY_CLAIMS`, in order (a)-(f); a dict
         keyed by the letters is accepted too.
+    counterexamples : dict
+        For each claim marked False, an input that breaks it: ``{"b": 2.0, "c": (1.0, -1.0)}``
+        (a number ``x``, or a pair ``(x, y)`` for (c)).
     quiet : bool
         Do not print the report.
 
@@ -669,19 +888,122 @@ def relu_properties(holds, *, quiet: bool = False):
         verdicts, trouble = _read_verdicts(holds)
         if trouble:
             return report(name, False, trouble, quiet=quiet)
+        found, trouble = _read_counterexamples(counterexamples)
+        if trouble:
+            return report(name, False, trouble, quiet=quiet)
+        letters, n = "abcdef", len(PROPERTY_CLAIMS)
+        marked_false = [letters[i] for i, v in enumerate(verdicts) if not v]
+        if marked_false and not found:
+            return report(name, False, [
+                f"you marked {', '.join(f'({c})' for c in marked_false)} as failing; give an input that breaks each.",
+                _CE_EXAMPLE],
+                todo=counterexamples is None, quiet=quiet)
         wrong = [i for i, (v, (_, truth, _)) in enumerate(zip(verdicts, PROPERTY_CLAIMS, strict=True)) if v != truth]
-        n = len(PROPERTY_CLAIMS)
-        if not wrong:
-            return report(name, True, [f"all {n} verdicts are right.",
-                                       "The two that fail are the ones that ask ReLU to be linear: it commutes with "
-                                       "scaling by a >= 0, not with a sign flip and not with addition."],
-                          quiet=quiet)
-        i = wrong[0]
-        claim, truth, why = PROPERTY_CLAIMS[i]
-        said = "holds" if verdicts[i] else "fails"
-        actual = "holds for every input" if truth else "fails for some inputs"
-        return report(name, False, [
-            f"{n - len(wrong)} of {n} verdicts are right. ({'abcdef'[i]}) {claim}: you said it {said}, "
-            f"but it {actual}.", f"hint: {why}"], quiet=quiet)
+        problems, checked = [], []
+        for letter in marked_false:
+            claim_text = PROPERTY_CLAIMS[letters.index(letter)][0]
+            if letter not in found:
+                problems.append(f"({letter}) {claim_text}: you marked it as failing but gave no counterexample.")
+                continue
+            broken, left, right = _breaks(letter, found[letter])
+            if broken:
+                checked.append(f"({letter}) at {_inputs_text(letter, found[letter])}: {left + 0.0:g} ≠ {right + 0.0:g}")
+            else:
+                problems.append(f"({letter}) {claim_text}: at {_inputs_text(letter, found[letter])} both sides are "
+                                f"{left + 0.0:g}, so this input does not break it. Can you find one that does?")
+        for letter, xy in found.items():
+            if verdicts[letters.index(letter)] and _breaks(letter, xy)[0]:
+                problems.append(f"({letter}): you marked it as holding, but your own input "
+                                f"{_inputs_text(letter, xy)} breaks it.")
+        if not wrong and not problems:
+            _MISSES.pop(name, None)
+            return report(name, True, [
+                f"all {n} verdicts are right, and every counterexample breaks its claim: " + "; ".join(checked) + ".",
+                "The two that fail are the ones that ask ReLU to be linear: it commutes with scaling by a >= 0, not "
+                "with a sign flip and not with addition."], quiet=quiet)
+        misses = _missed(name)
+        lines = [f"{n - len(wrong)} of {n} verdicts are right.", *problems]
+        if misses == 1:
+            said_holds = [i for i in wrong if verdicts[i]]
+            if said_holds and not any(f"({letters[i]})" in p for i in said_holds for p in problems):
+                lines.append("hint: at least one claim you marked True fails for some inputs. Try each of them on "
+                             "paper with a positive x, a negative x and 0 (and, with two inputs, x and y of opposite "
+                             "signs).")
+            lines.append(_AGAIN)
+            return report(name, False, lines, quiet=quiet)
+        for i in wrong:
+            claim_text, truth, why = PROPERTY_CLAIMS[i]
+            said = "holds" if verdicts[i] else "fails"
+            actual = "holds for every input" if truth else "fails for some inputs"
+            lines.append(f"({letters[i]}) {claim_text}: you said it {said}, but it {actual}. {why[0].upper()}{why[1:]}")
+        return report(name, False, lines, quiet=quiet)
     except Exception as exc:  # never raise into the notebook
         return report(name, False, [f"could not check your verdicts ({type(exc).__name__}: {exc})."], quiet=quiet)
+
+
+# ----------------------------------------------------------------------------
+# Predict the convergence order of the hinge fit for cos x
+# ----------------------------------------------------------------------------
+#: The target and hinge count of the order-prediction exercise: cos x on [-pi, pi], from 16 to 32 hinges.
+ORDER_TARGET, ORDER_K = "cos", 16
+
+
+def hinge_order_prediction(order, *, quiet: bool = False):
+    """Check a predicted order ``p`` (error ``~ k**-p``) of the hinge fit of ``cos x``, from 16 to 32 hinges.
+
+    The model is the chapter's ``c + sum_j a_j relu(x - t_j)``, flat left of its first hinge. For
+    ``cos x`` that costs nothing, since its slope at ``-pi`` is 0, so the order is that of a
+    piecewise-linear fit, 2 (measured: :func:`relubook.hinges.convergence_order`). A prediction
+    within 0.25 of the measured order passes. A first miss gets a hint, the second the answer.
+
+    Parameters
+    ----------
+    order : float
+        The predicted order ``p``.
+    quiet : bool
+        Do not print the report.
+
+    Returns
+    -------
+    Result
+    """
+    name = "hinge_order_prediction"
+    try:
+        if order is None or order is Ellipsis:
+            return report(name, False, ["Write your predicted order, then run the cell again."], todo=True,
+                          quiet=quiet)
+        if isinstance(order, (bool, np.bool_, str, bytes)) or not isinstance(order, (int, float, np.integer,
+                                                                                    np.floating)):
+            return report(name, False, [f"expected one number p (the error falls like k^-p), got {fmt(order)}.",
+                                        "hint: for example order = 1.0."], quiet=quiet)
+        p = float(order)
+        if not np.isfinite(p):
+            return report(name, False, [f"the order must be a finite number, got {p}."], quiet=quiet)
+        measured = hinge_convergence_order(ORDER_K, np.cos)
+        if abs(p - measured) <= 0.25:
+            _MISSES.pop(name, None)
+            return report(name, True, [
+                f"measured from {ORDER_K} to {2 * ORDER_K} hinges: p = {measured:.2f}, the k^-2 of a "
+                "piecewise-linear fit.",
+                "cos x is flat at -pi (its slope there, sin(pi), is 0), so the model's flat piece left of its first "
+                "hinge costs nothing; sin x falls there with slope -1, which is what cost it half an order."],
+                quiet=quiet)
+        lines = [f"a prediction of p = {p:g} is not what the fit does."]
+        if abs(p - 1.5) <= 0.25:
+            tip = ("1.5 is what sin x gives. The flat piece costs an error proportional to the target's slope at "
+                   "-pi: what is the slope of cos x there?")
+        elif p <= 0:
+            tip = "with more hinges the fit gets better, so the error falls: p is positive."
+        elif p > 2.25:
+            tip = ("a straight segment misses a curve by about f''·h²/8, so a piecewise-linear fit cannot do better "
+                   "than h² (that is k^-2) for a curve that bends.")
+        else:
+            tip = "compare the two error sources of the chapter's derivation: the flat piece and all the other pieces."
+        lines.append(f"hint: {tip}")
+        if _missed(name) == 1:
+            lines.append(_AGAIN)
+        else:
+            lines.append(f"the answer: p = {measured:.2f}, about 2, because cos x has slope 0 at -pi.")
+        return report(name, False, lines, quiet=quiet)
+    except Exception as exc:  # never raise into the notebook
+        return report(name, False, [f"could not check your prediction ({type(exc).__name__}: {exc})."], quiet=quiet)
