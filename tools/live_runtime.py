@@ -257,6 +257,88 @@ def licence_of(wheel: bytes, name: str = "") -> str:
     return text[0][:60] if text else "see the package"
 
 
+# Python's bytecode for what a live page imports, compiled once here (in Pyodide, under Node.js) so that
+# a reader's first start does not compile IPython, matplotlib, SciPy ... in the browser (about 30 s on a
+# loaded 2-core machine). Unchecked-hash .pyc files (the sources are the verified files above), and
+# matplotlib's font list; the worker unpacks them into its cache on the first start.
+PYCACHES = {"start": "pycache-start.zip", "later": "pycache-later.zip"}
+PRECOMPILE_IMPORTS = ["numpy", "matplotlib", "matplotlib.pyplot", "matplotlib_inline.backend_inline", "IPython",
+                      "IPython.core.interactiveshell", "ipywidgets", "scipy.special", "scipy.optimize",
+                      "scipy.integrate", "sklearn.datasets", "PIL.Image", "threadpoolctl"]
+PRECOMPILE_PY = """
+import importlib, importlib.util, os, py_compile, sys, zipfile
+sys.pycache_prefix = "/pyc"
+sys.dont_write_bytecode = False
+os.environ["MPLCONFIGDIR"] = "/mpl"
+os.environ["MPLBACKEND"] = "Agg"
+for name in MODULES:
+    importlib.import_module(name)
+import matplotlib.font_manager  # writes /mpl/fontlist-*.json
+site = "/lib/python3.12/site-packages/"
+count = 0
+later = ("scipy", "sklearn", "joblib")
+start_zip = zipfile.ZipFile("/out/pycache-start.zip", "w", zipfile.ZIP_DEFLATED)
+later_zip = zipfile.ZipFile("/out/pycache-later.zip", "w", zipfile.ZIP_DEFLATED)
+for module in list(sys.modules.values()):
+    source = getattr(module, "__file__", None) or ""
+    if not (source.startswith(site) and source.endswith(".py")) or "/relubook/" in source:
+        continue
+    cfile = importlib.util.cache_from_source(source)
+    py_compile.compile(source, cfile=cfile, doraise=True,
+                       invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+    top = source[len(site):].split("/")[0]
+    (later_zip if top in later else start_zip).write(cfile, "pyc" + cfile[len("/pyc"):])
+    count += 1
+for name in os.listdir("/mpl"):
+    if name.startswith("fontlist"):
+        start_zip.write("/mpl/" + name, "mpl/" + name)
+start_zip.close()
+later_zip.close()
+print(f"precompiled {count} modules")
+"""
+PRECOMPILE_JS = """
+const path = require("path");
+const [out, dest, modules, code] = process.argv.slice(2);
+const { loadPyodide } = require(path.join(out, "pyodide.js"));
+(async () => {
+  const m = require(path.join(out, "manifest.json"));
+  const py = await loadPyodide({ indexURL: out + "/" });
+  const quiet = { messageCallback: () => {} };
+  await py.loadPackage([...m.load.start, ...m.load.later], quiet);
+  await py.loadPackage(m.wheels.filter((w) => !w.startsWith("relubook/")).map((w) => path.join(out, w)), quiet);
+  py.FS.mkdirTree("/out");
+  py.FS.mount(py.FS.filesystems.NODEFS, { root: dest }, "/out");
+  py.globals.set("MODULES", py.toPy(JSON.parse(modules)));
+  py.runPython(code);
+})().catch((err) => { console.error(String(err)); process.exit(1); });
+"""
+
+
+def precompile(out: Path) -> dict[str, bytes] | None:
+    """The bytecode archives for the runtime in ``out`` (None, and a note, when Node.js cannot make them)."""
+    node = shutil.which("node")
+    if node is None:
+        print("live_runtime: no Node.js, so no precompiled bytecode (live pages start slower)", file=sys.stderr)
+        return None
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "precompile.js"
+        script.write_text(PRECOMPILE_JS)
+        try:
+            run = subprocess.run([node, str(script), str(out.resolve()), tmp, json.dumps(PRECOMPILE_IMPORTS),
+                                  PRECOMPILE_PY], capture_output=True, text=True, timeout=1200)
+        except subprocess.TimeoutExpired:
+            print("live_runtime: precompiling timed out; live pages start slower", file=sys.stderr)
+            return None
+        zipped = {group: Path(tmp) / name for group, name in PYCACHES.items()}
+        if run.returncode != 0 or not all(z.is_file() for z in zipped.values()):
+            print(f"live_runtime: precompiling failed; live pages start slower:\n{run.stderr[-1500:]}", file=sys.stderr)
+            return None
+        print(f"live_runtime: {(run.stdout.strip().splitlines() or [''])[-1]}")
+        return {PYCACHES[group]: path.read_bytes() for group, path in zipped.items()}
+
+
 def fetch(lock: dict, out: Path, cache: Path) -> dict:
     """Write every runtime file into ``out`` after checking it; return the manifest."""
     files: dict[str, bytes] = {}
@@ -306,7 +388,16 @@ def fetch(lock: dict, out: Path, cache: Path) -> dict:
     }
     # Write only what changed (usually relubook's wheel), then drop what is no longer part of it.
     out.mkdir(parents=True, exist_ok=True)
+    old_manifest = {}
+    if (out / MANIFEST).is_file():
+        old_manifest = json.loads((out / MANIFEST).read_text())
     (out / MANIFEST).unlink(missing_ok=True)
+    old_sha = old_manifest.get("sha256", {})
+    keep_pycache = old_manifest.get("pycache_lock") == lock_key(lock) and all(
+        (out / name).is_file() and old_sha.get(name) == sha256((out / name).read_bytes()) for name in PYCACHES.values())
+    if keep_pycache:
+        for name in PYCACHES.values():
+            files[name] = (out / name).read_bytes()
     for name, data in files.items():
         target = out / name
         if target.is_file() and target.stat().st_size == len(data) and sha256(target.read_bytes()) == sha256(data):
@@ -319,8 +410,32 @@ def fetch(lock: dict, out: Path, cache: Path) -> dict:
             path.unlink()
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
+    manifest["sha256"] = {name: sha256(data) for name, data in sorted(files.items())}
+    if keep_pycache:
+        add_pycache(manifest, lock, {name: files[name] for name in PYCACHES.values()})
+        manifest["total_bytes"] += sum(len(files[name]) for name in PYCACHES.values())
     (out / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
+    if not keep_pycache:
+        archives = precompile(out)
+        if archives is not None:
+            for name, data in archives.items():
+                (out / name).write_bytes(data)
+            add_pycache(manifest, lock, archives)
+            manifest["total_bytes"] += sum(len(d) for d in archives.values())
+            (out / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
     return manifest
+
+
+def add_pycache(manifest: dict, lock: dict, archives: dict[str, bytes]) -> None:
+    manifest["pycache"], manifest["pycache_lock"] = dict(PYCACHES), lock_key(lock)
+    for name, data in archives.items():
+        manifest["sha256"][name] = sha256(data)
+        manifest["bytes"][name] = len(data)
+
+
+def lock_key(lock: dict) -> str:
+    """What the precompiled bytecode depends on: the runtime's files (not relubook's)."""
+    return sha256(json.dumps({k: lock[k] for k in ("core", "packages", "wheels")}, sort_keys=True).encode())
 
 
 def verify(out: Path) -> dict:

@@ -231,17 +231,26 @@ class LivePage {
     return this.cells.filter((c) => c.shown && this.saved(c) !== null).length;
   }
 
-  /** The page's shown cells in the DOM, paired with the notebook's cells in order. */
+  /** The page's shown cells in the DOM, paired with the notebook's cells: by source, else in order. */
   attach() {
     const nodes = Array.from(document.querySelectorAll("article .cell, main .cell")).filter(
       (node, i, all) => all.indexOf(node) === i && !node.parentElement.closest(".cell"));
     const shown = this.cells.filter((c) => c.shown);
-    if (nodes.length !== shown.length) {
-      console.warn(`live code: ${nodes.length} cells on the page, ${shown.length} in the notebook`);
+    const norm = (s) => s.replace(/\s+/g, " ").trim();
+    let next = 0;
+    for (const node of nodes) {
+      const pre = node.querySelector(".cell_input pre");
+      const source = pre ? norm(pre.textContent) : null;
+      let at = source === null ? -1 : shown.findIndex((c, i) => i >= next && norm(c.source) === source);
+      if (at < 0) at = next < shown.length ? next : -1; // an input the page hides: the next cell
+      if (at < 0) break;
+      shown[at].node = node;
+      next = at + 1;
     }
-    shown.forEach((cell, i) => {
-      cell.node = nodes[i] || null;
-    });
+    const missing = shown.filter((c) => !c.node).length;
+    if (missing || nodes.length !== shown.length) {
+      console.warn(`live code: ${nodes.length} cells on the page, ${shown.length} in the notebook, ${missing} unpaired`);
+    }
   }
 
   addBar() {

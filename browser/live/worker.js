@@ -30,13 +30,15 @@ async function init({ indexURL }) {
   self.importScripts(new URL("pyodide.js", indexURL).href);
   pyodide = await self.loadPyodide({ indexURL, fullStdLib: false });
   timings.core = performance.now() - t0;
-  await mountCache(manifest);
+  const cacheDir = await mountCache(manifest);
   post({ type: "status", text: "Loading NumPy, matplotlib and IPython…" });
   const quiet = { messageCallback: () => {}, errorCallback: (text) => post({ type: "log", text }) };
-  await pyodide.loadPackage(manifest.load.start, quiet);
+  await Promise.all([pyodide.loadPackage(manifest.load.start, quiet),
+    unpackBytecode(manifest, cacheDir, "start", indexURL)]);
   await pyodide.loadPackage(manifest.wheels.map((w) => new URL(w, indexURL).href), quiet);
   timings.packages = performance.now() - t0;
-  later = pyodide.loadPackage(manifest.load.later, quiet).then(() => {
+  later = Promise.all([pyodide.loadPackage(manifest.load.later, quiet),
+    unpackBytecode(manifest, cacheDir, "later", indexURL)]).then(() => {
     timings.later = performance.now() - t0;
     laterDone = true;
   });
@@ -55,16 +57,33 @@ const CACHE = "/home/pyodide/.relubook-cache";
 let cacheMounted = false;
 
 async function mountCache(manifest) {
+  const dir = `${CACHE}-${manifest.pyodide}`;
+  pyodide.FS.mkdirTree(dir);
   try {
-    const dir = `${CACHE}-${manifest.pyodide}`;
-    pyodide.FS.mkdirTree(dir);
     pyodide.FS.mount(pyodide.FS.filesystems.IDBFS, {}, dir);
     await new Promise((resolve, reject) => pyodide.FS.syncfs(true, (err) => (err ? reject(err) : resolve())));
-    pyodide.runPython(`import os, sys\nos.environ["MPLCONFIGDIR"] = "${dir}/mpl"\nsys.pycache_prefix = "${dir}/pyc"`);
     cacheMounted = true;
   } catch (err) {
     post({ type: "log", text: `no warm-start cache: ${err}` }); // private windows may have no IndexedDB
   }
+  pyodide.runPython(`import os, sys\nos.environ["MPLCONFIGDIR"] = "${dir}/mpl"\nsys.pycache_prefix = "${dir}/pyc"\n`
+    + "sys.dont_write_bytecode = False");
+  return dir;
+}
+
+// The bytecode tools/live_runtime.py compiled at build time (and matplotlib's font list), unpacked
+// into the cache once; a stamp names the runtime it belongs to.
+async function unpackBytecode(manifest, dir, group, indexURL) {
+  const name = manifest.pycache && manifest.pycache[group];
+  if (!name) return;
+  const stamp = `${dir}/${name}-${manifest.pycache_lock.slice(0, 16)}`;
+  if (pyodide.FS.analyzePath(stamp).exists) return;
+  const response = await fetch(new URL(name, indexURL));
+  if (!response.ok) return;
+  pyodide.FS.writeFile("/tmp/pycache.zip", new Uint8Array(await response.arrayBuffer()));
+  pyodide.runPython(`import zipfile\nzipfile.ZipFile("/tmp/pycache.zip").extractall("${dir}")`);
+  pyodide.FS.unlink("/tmp/pycache.zip");
+  pyodide.FS.writeFile(stamp, "");
 }
 
 function persistCache() {
