@@ -1,11 +1,15 @@
 """Measures of dead and dormant units.
 
-A ReLU unit is *dead* on a data set when its activation is exactly 0 on every sample:
-no gradient reaches its incoming weights, so gradient descent cannot revive it. A unit
-is *tau-dormant* (Sokar, Agarwal, Castro & Evci, 2023, "The Dormant Neuron Phenomenon
-in Deep Reinforcement Learning") when its mean absolute activation, divided by the
-average of that quantity over the units of its layer, is at most ``tau``. With
-``tau = 0`` and ReLU, dormant and dead coincide.
+The book's one definition: a unit is *dead* on a data set when its output is the same on
+every sample (zero variance): it passes on nothing that depends on the input. For a ReLU
+unit that is usually the output 0 on every sample (then no gradient reaches its incoming
+weights and gradient descent cannot revive it), but a ReLU unit can also output the same
+positive number everywhere (when its inputs are constant), and a saturated ELU unit
+outputs -1 everywhere; both are dead too. A unit is *tau-dormant* (Sokar, Agarwal, Castro
+& Evci, 2023, "The Dormant Neuron Phenomenon in Deep Reinforcement Learning") when its mean
+absolute activation, divided by the average of that quantity over the units of its layer,
+is at most ``tau`` (the book uses ``tau = 0.1``). With ``tau = 0`` and ReLU, dormant means
+zero on every sample.
 
 Activations are passed as a 2-D array of shape ``(n_samples, n_units)``: one row per
 sample, one column per unit. Deadness is a property of a *column* (a unit over all
@@ -27,11 +31,11 @@ if TYPE_CHECKING:
 __all__ = [
     "DeadUnitsReport",
     "LayerReport",
+    "dead_columns",
     "dead_fraction",
     "dead_units_report",
     "dormant_fraction",
     "dormant_scores",
-    "spread_scores",
 ]
 
 
@@ -56,8 +60,13 @@ def _check_activations(activations: Any) -> np.ndarray:
     return array
 
 
+def dead_columns(array: np.ndarray) -> np.ndarray:
+    """Which units (columns) output the same value on every sample (row): the dead ones."""
+    return np.all(array == array[:1], axis=0)
+
+
 def dead_fraction(activations: np.ndarray) -> float:
-    """Fraction of units (columns) that are exactly zero on every sample (row).
+    """Fraction of units (columns) whose output is the same on every sample (row): dead units.
 
     Parameters
     ----------
@@ -67,7 +76,9 @@ def dead_fraction(activations: np.ndarray) -> float:
     Returns
     -------
     float
-        ``mean over units of [activations[:, j] == 0 for every sample]``, in ``[0, 1]``.
+        ``mean over units of [activations[:, j] is constant over the samples]``, in ``[0, 1]``.
+        On a single sample every unit is constant: the fraction is then 1 (one example cannot
+        show that a unit responds to its input).
 
     Raises
     ------
@@ -78,11 +89,11 @@ def dead_fraction(activations: np.ndarray) -> float:
 
     Examples
     --------
-    >>> dead_fraction([[0.0, 1.0], [0.0, 0.0]])
-    0.5
+    >>> dead_fraction([[0.0, 1.0, 0.5], [0.0, 0.0, 0.5]])  # unit 2 outputs 0.5 everywhere: dead too
+    0.6666666666666666
     """
     array = _check_activations(activations)
-    return float(np.mean(np.all(array == 0, axis=0)))
+    return float(np.mean(dead_columns(array)))
 
 
 def dormant_scores(activations: np.ndarray) -> np.ndarray:
@@ -155,7 +166,7 @@ class LayerReport:
     n_units : int
         Width of the layer.
     n_dead : int
-        Units that are zero on every sample.
+        Dead units: output the same on every sample.
     dead_fraction : float
         ``n_dead / n_units``.
     dormant_fraction : dict of float to float
@@ -224,11 +235,12 @@ class DeadUnitsReport:
             "  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)) for row in [header, *rows]
         ]
         lines.insert(1, "  ".join("-" * w for w in widths))
-        lines.append(f"({self.n_samples} samples; dead = zero on every sample)")
+        lines.append(f"({self.n_samples} samples; dead = the same output on every sample; "
+                     "dormant = Sokar et al.'s score <= tau)")
         return "\n".join(lines)
 
 
-def dead_units_report(model: MLP, X: np.ndarray, *, taus: Sequence[float] = (0.0, 0.1)) -> DeadUnitsReport:
+def dead_units_report(model: MLP, X: np.ndarray, *, taus: Sequence[float] = (0.1,)) -> DeadUnitsReport:
     """Count dead and dormant units of every hidden layer of ``model`` on inputs ``X``.
 
     Parameters
@@ -237,7 +249,7 @@ def dead_units_report(model: MLP, X: np.ndarray, *, taus: Sequence[float] = (0.0
         A network with a ``forward_cache`` method (see :class:`relubook.network.MLP`).
     X : array_like
         Inputs of shape ``(n_samples, n_inputs)``, at least one sample.
-    taus : sequence of float, default (0.0, 0.1)
+    taus : sequence of float, default (0.1,)
         Dormancy thresholds to report.
 
     Returns
@@ -261,7 +273,7 @@ def dead_units_report(model: MLP, X: np.ndarray, *, taus: Sequence[float] = (0.0
     _, cache = model.forward_cache(X)
     layers = []
     for i, (z, a) in enumerate(zip(cache["pre"], cache["post"], strict=True), start=1):
-        dead = np.all(a == 0, axis=0)
+        dead = dead_columns(a)
         layers.append(
             LayerReport(
                 layer=i,
@@ -274,53 +286,3 @@ def dead_units_report(model: MLP, X: np.ndarray, *, taus: Sequence[float] = (0.0
             )
         )
     return DeadUnitsReport(layers=layers, taus=taus, n_samples=n_samples)
-
-
-def spread_scores(activations: np.ndarray) -> np.ndarray:
-    """A dormancy score robust to one huge unit, that also sees saturated units.
-
-    The spread of unit ``j`` is its mean absolute deviation over the samples,
-    ``mean_s |a[s, j] - mean_s a[s, j]|``: zero for a unit whose output is the same on every
-    sample (a dead ReLU, outputting 0, or a saturated ELU, outputting -1). The score divides
-    it by the *median* spread of the layer's units whose spread is positive, so that one unit
-    with a huge output cannot make the others look dormant (Sokar et al.'s score divides by
-    the layer's mean). Units of a layer without any spread all score 0.
-
-    Parameters
-    ----------
-    activations : array_like
-        Post-activations of shape ``(n_samples, n_units)``, or a stack of such arrays of
-        shape ``(..., n_samples, n_units)`` (scored layer by layer).
-
-    Returns
-    -------
-    numpy.ndarray
-        Scores of shape ``(..., n_units)``; a unit is tau-dormant when its score is ``<= tau``.
-
-    Raises
-    ------
-    TypeError
-        If ``activations`` is not a numeric array.
-    ValueError
-        If it has fewer than two dimensions or no samples or no units.
-
-    Examples
-    --------
-    >>> spread_scores([[0.0, 1.0, 2.0, -1.0, 100.0], [0.0, 3.0, 4.0, -1.0, -100.0]]).tolist()
-    [0.0, 1.0, 1.0, 0.0, 100.0]
-    """
-    if activations is None or isinstance(activations, (str, bytes)):
-        raise TypeError(f"activations must be a numeric array, got {type(activations).__name__}")
-    a = np.asarray(activations)
-    if a.dtype.kind not in "biuf":
-        raise TypeError(f"activations must hold real numbers, got dtype {a.dtype}")
-    if a.ndim < 2 or a.shape[-2] == 0 or a.shape[-1] == 0:
-        raise ValueError(f"activations must have shape (..., n_samples, n_units), got {a.shape}")
-    a = a.astype(np.float64)
-    with np.errstate(all="ignore"):
-        spread = np.mean(np.abs(a - a.mean(axis=-2, keepdims=True)), axis=-2)
-        spread = np.where(np.isfinite(spread), spread, 0.0)
-        positive = np.where(spread > 0, spread, np.nan)
-        all_zero = ~np.any(spread > 0, axis=-1, keepdims=True)
-        scale = np.nanmedian(np.where(all_zero, 1.0, positive), axis=-1, keepdims=True)
-        return np.where(all_zero, 0.0, spread / scale)

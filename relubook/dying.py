@@ -37,12 +37,21 @@ once (the weights of all seeds are stacked, so one NumPy call serves every seed)
 chapter states medians, ranges and counts over seeds, at a precision that holds under every
 kernel (``tools/dying_kernels.py`` trains every seed under three kernels and compares).
 
-Dead units
-----------
-A hidden unit is *dead* on the training set when its derivative is zero on every example
-or its output is the same on every example (zero variance): either way it passes no
-signal that depends on the input, and for ReLU both mean "zero on every example". A
-saturated ELU unit (output exactly -1 everywhere) is dead by this definition.
+Dead, dormant, diverged, trains
+-------------------------------
+One meaning each, used by every function, widget, checker and sentence of the chapter:
+
+* a hidden unit is *dead* on the training set when its output is the same on every example
+  (zero variance; :func:`relubook.diagnostics.dead_fraction`): it passes on no signal that
+  depends on the input. For ReLU that is usually 0 everywhere, but a positive constant counts
+  too, and so does a saturated ELU unit (output exactly -1 everywhere);
+* a unit is *dormant* when Sokar et al.'s score (its mean absolute output divided by the
+  layer's average of that quantity) is at most :data:`TAU` = 0.1;
+* a run has *diverged* when its loss stopped being finite or a parameter grew beyond
+  :data:`WEIGHT_LIMIT` in size (training of that seed stops there);
+* a run *trains* (:attr:`SeedRuns.trains`) when it did not diverge, ends with training accuracy
+  at least 0.95, and its dead fraction stays below 10 % at the end and at every record of the last
+  half of training.
 """
 
 from __future__ import annotations
@@ -56,7 +65,6 @@ import numpy as np
 
 from . import activations as _activations
 from . import datasets
-from .diagnostics import spread_scores
 from .network import MLP
 from .prose import Shown
 
@@ -67,15 +75,26 @@ __all__ = [
     "FAILING_CONFIG",
     "HIDDEN",
     "LR_GRID",
+    "REMEDIES",
     "REMEDY_DEFAULTS",
+    "REMEDY_LRS",
+    "TAU",
+    "WEIGHT_LIMIT",
     "RELU_FAMILY",
     "SMALLEST_KILLING_LR",
     "SeedRuns",
+    "ContinualRuns",
     "compare_configs",
+    "continual_runs",
     "dead_curves",
     "format_table",
     "kill_lr_scan",
     "killed_fraction",
+    "killing_steps",
+    "remedy_config",
+    "remedy_grid",
+    "remedy_table",
+    "sokar_scores",
     "moons_data",
     "row_text",
     "smallest_killing_lr",
@@ -102,8 +121,17 @@ SMALLEST_KILLING_LR: float = float(LR_GRID[26])  # 10**0.3 ≈ 1.995
 CHAPTER_SEEDS: tuple[int, ...] = tuple(range(20))
 #: Activations of the ReLU family (piecewise linear with a rectifying kink, or ELU-like).
 RELU_FAMILY: tuple[str, ...] = ("relu", "leaky_relu", "prelu", "elu", "selu", "celu", "relu6")
-#: Threshold of the dormancy score (Sokar et al. use 0.1 and smaller).
+#: Threshold of the dormancy score of Sokar et al. (2023): a unit is dormant when its mean absolute
+#: activation over the data, divided by the layer's average of that quantity, is at most TAU.
 TAU = 0.1
+#: A run has *diverged* when its loss stops being finite or any weight or bias grows beyond this size
+#: (checked after every step; training of that seed stops there). See :func:`train_seeds`.
+WEIGHT_LIMIT = 1e3
+#: A run *trains* when it did not diverge, ends with training accuracy at least this ...
+TRAIN_MIN_ACCURACY = 0.95
+#: ... and its dead fraction stays below this both at the end and at every record of the last half of
+#: training (so a remedy that resets units just before the end cannot look like a fix).
+TRAIN_MAX_DEAD = 0.1
 #: Adam's constants (Kingma & Ba's defaults).
 ADAM = (0.9, 0.999, 1e-8)
 #: Batch normalisation's epsilon.
@@ -191,7 +219,8 @@ class SeedRuns:
     accuracy : numpy.ndarray
         Training accuracy after training.
     diverged : numpy.ndarray of bool
-        True where the loss became infinite or NaN (training of that seed stopped there).
+        True where the loss stopped being finite or a parameter grew beyond :data:`WEIGHT_LIMIT`
+        in size (training of that seed stopped there): the one definition of a diverged run.
     weights, biases : list of numpy.ndarray
         Final parameters, stacked over seeds: ``weights[i]`` has shape ``(n_seeds, fan_in, fan_out)``.
     dead_masks : list of numpy.ndarray
@@ -224,6 +253,24 @@ class SeedRuns:
     def dead_curve(self) -> np.ndarray:
         """Dead fraction of all hidden units over training, shape ``(n_records, n_seeds)``."""
         return self.dead_units.sum(axis=2) / sum(HIDDEN)
+
+    @property
+    def dead_late(self) -> np.ndarray:
+        """Largest dead fraction over the records of the last half of training, per seed.
+
+        ReDo-style recycling lowers the dead fraction at the moment it acts; this measure
+        sees how many units were dead between recyclings too.
+        """
+        half = self.steps >= self.steps[-1] / 2
+        return self.dead_curve[half].max(axis=0)
+
+    @property
+    def trains(self) -> np.ndarray:
+        """Per seed: did not diverge, final accuracy >= TRAIN_MIN_ACCURACY, and dead fraction
+        below TRAIN_MAX_DEAD at the end and over the last half of training (:attr:`dead_late`)."""
+        with np.errstate(invalid="ignore"):
+            return (~self.diverged & (self.accuracy >= TRAIN_MIN_ACCURACY)
+                    & (self.dead_fraction < TRAIN_MAX_DEAD) & (self.dead_late < TRAIN_MAX_DEAD))
 
     @property
     def slopes(self) -> list[np.ndarray] | None:
@@ -349,14 +396,11 @@ def _forward(X, W, b, cfg, extra):
 
 
 def _dead_masks(pre, post, cfg, extra) -> list[np.ndarray]:
-    """Per layer ``(S, width)``: derivative zero on every example, or output constant over them."""
-    _, df = _act(cfg)
+    """Per layer ``(S, width)``: the unit's own output is the same on every example (dead)."""
     masks = []
-    for i, (u, h) in enumerate(zip(pre, post, strict=True)):
+    for i, h in enumerate(post):
         own = h - pre_residual(post, i, cfg)
-        no_grad = ~np.any(df(u, i, extra) != 0, axis=1)
-        constant = np.all(own == own[:, :1, :], axis=1)
-        masks.append(no_grad | constant)
+        masks.append(np.all(own == own[:, :1, :], axis=1))
     return masks
 
 
@@ -365,13 +409,26 @@ def pre_residual(post, i, cfg):
     return post[i - 1] if cfg["residual"] and i > 0 else 0.0
 
 
+def sokar_scores(activations: np.ndarray) -> np.ndarray:
+    """Sokar et al.'s dormancy score of every unit, for a stack ``(..., n_samples, n_units)``.
+
+    Mean absolute activation over the samples divided by the layer's average of that quantity
+    (all 0 in a layer whose activations are all 0); the same score as
+    :func:`relubook.diagnostics.dormant_scores`, for many seeds at once.
+    """
+    unit = np.mean(np.abs(activations), axis=-2)
+    layer = unit.mean(axis=-1, keepdims=True)
+    with np.errstate(all="ignore"):
+        return np.where(layer > 0, unit / np.where(layer > 0, layer, 1.0), 0.0)
+
+
+def _dormant_masks(post, cfg) -> list[np.ndarray]:
+    return [sokar_scores(h - pre_residual(post, i, cfg)) <= TAU for i, h in enumerate(post)]
+
+
 def _dormant(post, cfg) -> np.ndarray:
-    """Fraction of tau-dormant hidden units per seed (robust spread score)."""
-    counts = 0
-    for i, h in enumerate(post):
-        own = h - pre_residual(post, i, cfg)
-        counts = counts + np.sum(spread_scores(own) <= TAU, axis=-1)
-    return counts / sum(HIDDEN)
+    """Fraction of tau-dormant hidden units per seed (Sokar et al.'s score, tau = TAU)."""
+    return sum(m.sum(axis=-1) for m in _dormant_masks(post, cfg)) / sum(HIDDEN)
 
 
 def _recycle(W, b, masks, cfg, rngs, moments) -> None:
@@ -429,8 +486,7 @@ def _train(cfg: dict, seeds: tuple[int, ...], record_every: int) -> SeedRuns:
             if step % record_every == 0:
                 record(step, loss, out, pre, post)
             if cfg["redo"] and step > 0 and step % cfg["redo"] == 0:
-                masks = [(spread_scores(h - pre_residual(post, i, cfg)) <= TAU) & alive[:, None]
-                         for i, h in enumerate(post)]
+                masks = [m & alive[:, None] for m in _dormant_masks(post, cfg)]
                 if any(m.any() for m in masks):
                     _recycle(W, b, masks, cfg, rngs, (m1, m2))
                     out, pre, post, bn = _forward(X, W, b, cfg, extra)
@@ -483,6 +539,10 @@ def _train(cfg: dict, seeds: tuple[int, ...], record_every: int) -> SeedRuns:
                 else:
                     step_p = gr * lr
                 p -= step_p if every_alive else np.where(mask, step_p, 0.0)
+            big = np.zeros(S, dtype=bool)
+            for p in params():
+                big |= ~(np.abs(p).reshape(S, -1).max(axis=1) <= WEIGHT_LIMIT)
+            alive &= ~big
         out, pre, post = last
         masks = _dead_masks(pre, post, cfg, extra)
         per_layer = np.stack([m.sum(axis=1) for m in masks], axis=1)
@@ -561,12 +621,11 @@ def dead_curves(lrs: Sequence[float], seeds: Sequence[int] = CHAPTER_SEEDS, conf
     curves : numpy.ndarray
         Shape ``(len(lrs), n_records, len(seeds))``; a diverged seed keeps its last value.
     """
-    curves = []
-    steps = None
-    for lr in lrs:
-        runs = train_seeds({**(config or {}), "lr": float(lr)}, seeds, record_every=record_every)
-        steps = runs.steps
-        curves.append(runs.dead_curve)
+    runs = [train_seeds({**(config or {}), "lr": float(lr)}, seeds, record_every=record_every) for lr in lrs]
+    steps = max((r.steps for r in runs), key=len)
+    # a run whose every seed diverged stops recording early: its seeds keep their last value
+    curves = [np.concatenate([r.dead_curve, np.repeat(r.dead_curve[-1:], len(steps) - len(r.steps), axis=0)])
+              for r in runs]
     return np.asarray(steps), np.asarray(curves)
 
 
@@ -639,19 +698,22 @@ def format_table(rows: Sequence[Mapping], columns: Sequence[str] = ("dead", "dor
 
 
 def kill_lr_scan(bias: float = 0.0, activation: str = "relu", seeds: Sequence[int] = CHAPTER_SEEDS) -> np.ndarray:
-    """Mean dead fraction over ``seeds`` after training, for every rate of :data:`LR_GRID`."""
+    """Median dead fraction over ``seeds`` after training, for every rate of :data:`LR_GRID`."""
     return np.array([killed_fraction(lr, bias, activation, seeds) for lr in LR_GRID])
 
 
 def killed_fraction(lr: float, bias: float = 0.0, activation: str = "relu",
                     seeds: Sequence[int] = CHAPTER_SEEDS) -> float:
-    """Mean dead fraction after training over the seeds that did not diverge (NaN if none)."""
+    """Median dead fraction after training over the seeds that did not diverge (NaN if none).
+
+    The median, as everywhere in the chapter (the widget's title and the exercise's checker read it).
+    """
     r = train_seeds({"lr": float(lr), "bias_init": float(bias), "activation": activation}, seeds)
-    return float(np.mean(r.dead_fraction[~r.diverged])) if not r.diverged.all() else float("nan")
+    return float(np.median(r.dead_fraction[~r.diverged])) if not r.diverged.all() else float("nan")
 
 
 def smallest_killing_lr(bias: float = 0.0, activation: str = "relu", seeds: Sequence[int] = CHAPTER_SEEDS) -> float:
-    """Smallest rate of :data:`LR_GRID` at which more than half the units die, on average over seeds.
+    """Smallest rate of :data:`LR_GRID` at which more than half the units die (median over seeds).
 
     Returns ``nan`` if no rate of the grid kills more than half.
     """
@@ -662,34 +724,248 @@ def smallest_killing_lr(bias: float = 0.0, activation: str = "relu", seeds: Sequ
 
 
 # ---------------------------------------------------------------------------- the chapter's experiments
-#: Learning rates of cause 1 (fig. 1).
-CURVE_LRS: tuple[float, ...] = (0.3, 1.0, 2.0, 5.0)
-#: Initial biases of cause 2 (at the safe rate 0.3).
-BIAS_SETTINGS: dict = {f"bias {b:+.1f}": {"bias_init": b} for b in (0.0, -1.0, -2.0, -3.0)}
-#: The remedies, each one change to :data:`FAILING_CONFIG` (Adam at its usual scale of rates).
+#: Learning rates of cause 1 (fig. 1): the chapter's failing rate 2, half and twice it, and a safe rate.
+CURVE_LRS: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0)
+#: The safe rate at which cause 2 (a negative initial bias) is measured.
+SAFE_LR: float = 0.5
+#: Initial biases of cause 2 (at the safe rate).
+BIAS_SETTINGS: dict = {f"bias {b:+.1f}": {"bias_init": b, "lr": SAFE_LR} for b in (0.0, -1.0, -2.0, -3.0)}
+#: Learning rates of the remedies table: half, once and twice the failing rate.
+REMEDY_LRS: tuple[float, ...] = (1.0, 2.0, 4.0)
+#: Adam's rate is this times the table's rate (Adam at its usual scale: 0.005, 0.01, 0.02).
+ADAM_SCALE: float = 0.005
+#: The remedies, each one change to the chapter's network (:data:`BASE_CONFIG` with weights N(0, 1)).
 REMEDIES: dict = {
-    "failing (lr 2)": {},
-    "smaller lr (0.3)": {"lr": 0.3},
+    "none (ReLU, N(0, 1))": {},
     "He init": {"init": "he"},
-    "RAI init": {"init": "rai"},
-    "bias +0.1": {"bias_init": 0.1},
-    "Leaky ReLU": {"activation": "leaky_relu"},
-    "PReLU": {"activation": "prelu"},
-    "ELU": {"activation": "elu"},
     "batch norm": {"norm": "batch"},
-    "residual": {"residual": True},
-    "Adam (lr 0.01)": {"optimizer": "adam", "lr": 0.01},
-    "warm-up (100 steps)": {"warmup": 100},
     "clip (norm 1)": {"clip": 1.0},
+    "warm-up (100 steps)": {"warmup": 100},
+    "Adam (lr x 0.005)": {"optimizer": "adam"},
+    "Leaky ReLU": {"activation": "leaky_relu"},
+    "residual": {"residual": True},
     "ReDo (every 100 steps)": {"redo": 100},
 }
 #: Smooth activations swapped in at the failing rate (they cannot be dead by an exact zero).
 SMOOTH_SWAPS: dict = {"softplus": {"activation": "softplus"}, "tanh": {"activation": "tanh"}}
 
 
+def remedy_config(name: str, lr: float, steps: int = 300) -> dict:
+    """The config of remedy ``name`` of :data:`REMEDIES` at the table's rate ``lr`` (Adam's rate scaled)."""
+    if name not in REMEDIES:
+        raise ValueError(f"name must be one of {list(REMEDIES)}, got {name!r}")
+    change = REMEDIES[name]
+    rate = lr * ADAM_SCALE if change.get("optimizer") == "adam" else lr
+    return {**BASE_CONFIG, **change, "lr": float(rate), "steps": int(steps)}
+
+
+def remedy_grid(seeds: Sequence[int] = CHAPTER_SEEDS, lrs: Sequence[float] = REMEDY_LRS, steps: int = 300,
+                names: Sequence[str] | None = None) -> dict[str, dict[float, SeedRuns]]:
+    """Every remedy of :data:`REMEDIES` (or ``names``) trained at every rate of ``lrs``: name -> lr -> runs."""
+    names = list(REMEDIES) if names is None else list(names)
+    return {n: {float(lr): train_seeds(remedy_config(n, lr, steps), seeds) for lr in lrs} for n in names}
+
+
+def remedy_table(grid: Mapping[str, Mapping[float, SeedRuns]], split: int = 10) -> str:
+    """The remedies table: per remedy and rate, seeds that train in each of two seed sets (the first
+    ``split`` seeds and the rest), then, over the runs that did not diverge, the median dead % at the
+    end / the median of each run's largest dead % over the last half of training, and the diverged
+    count."""
+    lrs = list(next(iter(grid.values())))
+    width = max(len(n) for n in grid)
+    head = "remedy".ljust(width) + "".join(f" | {'lr ' + format(lr, 'g'):^22}" for lr in lrs)
+    sub = " " * width + "".join(f" | {'trains  dead%  div':^22}" for _ in lrs)
+    lines = [head, sub, "-" * len(head)]
+    for name, by_lr in grid.items():
+        cells = []
+        for lr in lrs:
+            r = by_lr[lr]
+            t = r.trains
+            ok = ~r.diverged
+            dead = (f"{100 * np.median(r.dead_fraction[ok]):3.0f}/{100 * np.median(r.dead_late[ok]):3.0f}"
+                    if ok.any() else "  —/—  ")
+            cells.append(f"{int(t[:split].sum()):2d}+{int(t[split:].sum()):2d}  {dead}  {int(r.diverged.sum()):2d}")
+        lines.append(name.ljust(width) + "".join(f" | {c:^22}" for c in cells))
+    return "\n".join(lines)
+
+
 def chapter_experiments() -> dict[str, dict]:
     """Every config the chapter trains (name -> full config), for the kernel comparison."""
     out = {f"lr {lr:g}": {**BASE_CONFIG, "lr": lr} for lr in CURVE_LRS}
     out.update({name: {**BASE_CONFIG, **c} for name, c in BIAS_SETTINGS.items()})
-    out.update({name: {**FAILING_CONFIG, **c} for name, c in {**REMEDIES, **SMOOTH_SWAPS}.items()})
+    out.update({f"{name} @ lr {lr:g}": remedy_config(name, lr) for name in REMEDIES for lr in REMEDY_LRS})
+    out.update({name: {**FAILING_CONFIG, **c} for name, c in SMOOTH_SWAPS.items()})
     return out
+
+
+def killing_steps(config: Mapping = FAILING_CONFIG, seeds: Sequence[int] = CHAPTER_SEEDS,
+                  max_step: int = 15) -> dict[str, np.ndarray]:
+    """What the step that kills a first-layer unit does to it, against the units that live.
+
+    Trains ``config`` for 0, 1, ..., ``max_step`` steps (all memoised) and, for every
+    first-layer unit that is dead at ``max_step`` and at the end of training, finds the step
+    ``k`` at which it died (its largest pre-activation over the data fell to ``<= 0``). Over that
+    step it records the change of the unit's bias and the ratio of its weight vector's norm
+    after/before; for comparison, the same two numbers for the units of the same network that
+    are alive at the end, over the same step. A first-layer unit's input is the fixed data, so
+    a dead first-layer unit is also constant (the chapter's definition of dead).
+
+    Returns
+    -------
+    dict
+        ``bias_change_dead``, ``weight_ratio_dead``, ``bias_alone_kills`` (would the new bias
+        with the old weights already have killed the unit?), ``bias_change_live``,
+        ``weight_ratio_live``: 1-D arrays pooled over seeds; ``dead_bias_end``,
+        ``live_bias_end``: the first-layer biases after training of the dead and live units.
+    """
+    cfg = _validate_config(config)
+    seeds = _check_seeds(seeds)
+    X, _ = _moons()
+    snaps = [train_seeds({**cfg, "steps": k}, seeds, record_every=1000) for k in range(max_step + 1)]
+    final = train_seeds(cfg, seeds)
+    W = np.stack([s.weights[0] for s in snaps])           # (step, seed, 2, width)
+    b = np.stack([s.biases[0][:, 0, :] for s in snaps])   # (step, seed, width)
+    with np.errstate(all="ignore"):
+        top = np.max(np.einsum("nd,ksdj->ksnj", X, W), axis=2)  # largest w.x over the data
+        dead = top + b <= 0
+    out: dict[str, list] = {k: [] for k in ("bias_change_dead", "weight_ratio_dead", "bias_alone_kills",
+                                            "bias_change_live", "weight_ratio_live")}
+    for s in range(len(seeds)):
+        if final.diverged[s]:
+            continue
+        end_dead = final.dead_masks[0][s]
+        for j in np.flatnonzero(end_dead & dead[-1, s]):
+            k = int(np.argmax(dead[:, s, j]))
+            if k == 0:
+                continue
+            live = ~end_dead
+            norm = np.linalg.norm
+            out["bias_change_dead"].append(b[k, s, j] - b[k - 1, s, j])
+            out["weight_ratio_dead"].append(norm(W[k, s, :, j]) / norm(W[k - 1, s, :, j]))
+            out["bias_alone_kills"].append(top[k - 1, s, j] + b[k, s, j] <= 0)
+            out["bias_change_live"].extend(b[k, s, live] - b[k - 1, s, live])
+            out["weight_ratio_live"].extend(norm(W[k, s][:, live], axis=0) / norm(W[k - 1, s][:, live], axis=0))
+    result = {k: np.asarray(v, dtype=float) for k, v in out.items()}
+    ok = ~final.diverged
+    first_b, first_dead = final.biases[0][:, 0], final.dead_masks[0]
+    result["dead_bias_end"] = np.concatenate([first_b[s][first_dead[s]] for s in np.flatnonzero(ok)])
+    result["live_bias_end"] = np.concatenate([first_b[s][~first_dead[s]] for s in np.flatnonzero(ok)])
+    return result
+
+
+# ---------------------------------------------------------------------------- continual learning
+@dataclass
+class ContinualRuns:
+    """A stream of tasks learned one after the other by one network per seed (:func:`continual_runs`).
+
+    Attributes
+    ----------
+    seeds : tuple of int
+    accuracy : numpy.ndarray
+        Training accuracy at the end of each task, shape ``(n_tasks, n_seeds)``.
+    dormant : numpy.ndarray
+        Fraction of dormant hidden units (Sokar et al.'s score <= :data:`TAU`) at the end of each
+        task, before any reset, shape ``(n_tasks, n_seeds)``.
+    dead : numpy.ndarray
+        Fraction of dead hidden units (the same output on every example) at the end of each task.
+    reset : bool
+        Whether dormant units were recycled after each task.
+    """
+
+    seeds: tuple[int, ...]
+    accuracy: np.ndarray
+    dormant: np.ndarray
+    dead: np.ndarray
+    reset: bool
+
+
+_CONTINUAL: dict[tuple, ContinualRuns] = {}
+
+
+def continual_runs(seeds: Sequence[int] = tuple(range(10)), *, n_tasks: int = 20, steps: int = 50,
+                   lr: float = 0.02, reset: bool = False, width: int = 32, n_inputs: int = 6,
+                   n_examples: int = 64) -> ContinualRuns:
+    """Learn a stream of tasks with a ReLU network, with or without resetting dormant units.
+
+    Each seed has its own fixed inputs (``n_examples`` points drawn from N(0, I) in ``n_inputs``
+    dimensions) and its own network ``n_inputs``-``width``-``width``-1 (He initialisation, zero
+    biases). Every task gives the same inputs new random labels (0 or 1); the network learns each
+    task for ``steps`` full-batch Adam steps of rate ``lr`` on the binary cross-entropy, keeping its
+    weights from the task before (a small version of the memorisation streams used to study loss of
+    plasticity). At the end of every task the function records the training accuracy and the
+    fractions of dormant and dead hidden units. With ``reset=True`` it then recycles the dormant
+    units as ReDo does (Sokar et al., 2023): fresh He-initialised incoming weights, zero bias, zero
+    outgoing weights; Adam's moments of the recycled weights are zeroed.
+
+    Returns
+    -------
+    ContinualRuns
+        Memoised by arguments.
+    """
+    seeds = _check_seeds(seeds)
+    key = (seeds, n_tasks, steps, float(lr), bool(reset), width, n_inputs, n_examples)
+    if key in _CONTINUAL:
+        return _CONTINUAL[key]
+    S, n = len(seeds), n_examples
+    rngs = [np.random.default_rng([s, 7]) for s in seeds]
+    X = np.stack([r.normal(size=(n, n_inputs)) for r in rngs])
+    sizes = [n_inputs, width, width, 1]
+    W = [np.stack([r.normal(0.0, np.sqrt(2.0 / a), (a, b)) for r in rngs]) for a, b in zip(sizes[:-1], sizes[1:],
+                                                                                            strict=True)]
+    B = [np.zeros((S, 1, b)) for b in sizes[1:]]
+    params = W + B
+    m1 = [np.zeros_like(p) for p in params]
+    m2 = [np.zeros_like(p) for p in params]
+    beta1, beta2, eps = ADAM
+    t = 0
+    acc, dorm, dead = [], [], []
+    with np.errstate(all="ignore"):
+        for _task in range(n_tasks):
+            y = np.stack([r.integers(0, 2, n) for r in rngs]).astype(np.float64)[:, :, None]
+            for _step in range(steps + 1):
+                a, pre, post = X, [], []
+                for i in range(2):
+                    z = a @ W[i]
+                    z += B[i]
+                    pre.append(z)
+                    a = np.maximum(z, 0.0)
+                    post.append(a)
+                out = a @ W[2] + B[2]
+                if _step == steps:
+                    break
+                e = np.exp(-np.abs(out))
+                d = (np.where(out >= 0, 1.0, e) / (1.0 + e) - y) / n
+                gW, gB = [None] * 3, [None] * 3
+                gW[2], gB[2] = post[1].transpose(0, 2, 1) @ d, d.sum(axis=1, keepdims=True)
+                g = d @ W[2].transpose(0, 2, 1)
+                for i in (1, 0):
+                    g = g * (pre[i] > 0)
+                    inp = post[0] if i == 1 else X
+                    gW[i], gB[i] = inp.transpose(0, 2, 1) @ g, g.sum(axis=1, keepdims=True)
+                    if i == 1:
+                        g = g @ W[1].transpose(0, 2, 1)
+                t += 1
+                for j, (p, gr) in enumerate(zip(params, gW + gB, strict=True)):
+                    m1[j] = beta1 * m1[j] + (1 - beta1) * gr
+                    m2[j] = beta2 * m2[j] + (1 - beta2) * gr * gr
+                    p -= lr * (m1[j] / (1 - beta1 ** t)) / (np.sqrt(m2[j] / (1 - beta2 ** t)) + eps)
+            acc.append(np.mean((out > 0) == (y > 0.5), axis=(1, 2)))
+            masks = [sokar_scores(h) <= TAU for h in post]
+            dorm.append(sum(mk.sum(axis=-1) for mk in masks) / (2 * width))
+            dead.append(sum(np.all(h == h[:, :1], axis=1).sum(axis=-1) for h in post) / (2 * width))
+            if reset:
+                for i, mask in enumerate(masks):
+                    for k in np.flatnonzero(mask.any(axis=1)):
+                        cols = np.flatnonzero(mask[k])
+                        W[i][k][:, cols] = rngs[k].normal(0.0, np.sqrt(2.0 / sizes[i]), (sizes[i], cols.size))
+                        B[i][k, 0, cols] = 0.0
+                        W[i + 1][k][cols, :] = 0.0
+                        for mom in (m1, m2):
+                            mom[i][k][:, cols] = 0.0
+                            mom[3 + i][k, 0, cols] = 0.0
+                            mom[i + 1][k][cols, :] = 0.0
+    runs = ContinualRuns(seeds, np.asarray(acc), np.asarray(dorm), np.asarray(dead), bool(reset))
+    if len(_CONTINUAL) >= 32:
+        _CONTINUAL.clear()
+    _CONTINUAL[key] = runs
+    return runs

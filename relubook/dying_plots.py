@@ -17,10 +17,12 @@ from .diagnostics import DeadUnitsReport
 __all__ = [
     "born_dead_heatmap",
     "plot_bias_drift",
+    "plot_continual",
     "plot_born_dead_curves",
     "plot_dead_curves",
     "plot_decision_boundary",
     "plot_preactivation_histograms",
+    "plot_remedy_grid",
 ]
 
 
@@ -161,3 +163,79 @@ def born_dead_heatmap(table: np.ndarray, widths: Sequence[int], *, ax: Axes | No
     plotting.label_axes(ax, "depth (hidden layers)", "width (units per layer)")
     ax.grid(False)
     return ax.figure
+
+
+def plot_remedy_grid(grid, *, split: int = 10) -> Figure:
+    """Small multiples, one panel per remedy, against the learning rate: the seeds that train in each of
+    two seed sets (the first ``split`` seeds, circles and a solid line; the rest, squares and a dashed
+    line; left axis) and, over the runs that did not diverge, the median dead % at the end (triangles,
+    dotted) and the median of each run's largest dead % over the last half of training (diamonds,
+    dash-dot; right axis).
+
+    ``grid`` is :func:`relubook.dying.remedy_grid`'s result (name -> lr -> SeedRuns).
+    """
+    names = list(grid)
+    ncols = 3
+    nrows = -(-len(names) // ncols)
+    fig, axes = plotting.subplots(nrows, ncols, size=(2.3, 1.9), sharex=True, sharey=True, squeeze=False)
+    blue, orange = plotting.OKABE_ITO["blue"], plotting.OKABE_ITO["vermillion"]
+    for ax, name in zip(axes.flat, names, strict=False):
+        by_lr = grid[name]
+        lrs = np.array(list(by_lr))
+        runs = list(by_lr.values())
+        set_a = [int(r.trains[:split].sum()) for r in runs]
+        set_b = [int(r.trains[split:].sum()) for r in runs]
+        n_a, n_b = min(split, runs[0].n_seeds), max(0, runs[0].n_seeds - split)
+        ax.plot(lrs, set_a, color=blue, marker="o", linestyle="-", label=f"trains, seeds 1-{n_a} of set A")
+        ax.plot(lrs, set_b, color=blue, marker="s", linestyle="--", mfc="white", label="trains, set B")
+        right = ax.twinx()
+        end = [100 * float(np.median(r.dead_fraction[~r.diverged])) if (~r.diverged).any() else np.nan for r in runs]
+        late = [100 * float(np.median(r.dead_late[~r.diverged])) if (~r.diverged).any() else np.nan for r in runs]
+        right.plot(lrs, end, color=orange, marker="^", linestyle=":", label="dead % at the end")
+        right.plot(lrs, late, color=orange, marker="D", linestyle="-.", mfc="white", label="dead %, last half (max)")
+        right.set_ylim(-5, 105)
+        ax.set_ylim(-0.5, max(n_a, n_b) + 0.5)
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(lrs, [f"{v:g}" for v in lrs])
+        ax.minorticks_off()
+        ax.set_title(name, fontsize=8)
+        if ax not in axes[:, 0]:
+            ax.tick_params(labelleft=False)
+        if ax in axes[:, -1]:
+            right.set_ylabel("dead %")
+        else:
+            right.tick_params(labelright=False)
+    for ax in axes.flat[len(names):]:
+        ax.set_visible(False)
+    axes[nrows // 2, 0].set_ylabel(f"seeds that train (of {split})")
+    for ax in axes[-1]:
+        ax.set_xlabel("learning rate")
+    handles = axes.flat[0].get_legend_handles_labels()
+    twin = [a for a in fig.axes if a not in axes.flat][0].get_legend_handles_labels()
+    labels = ["trains: seeds 0-9", "trains: seeds 10-19", "median dead % at the end",
+              "median largest dead %, last half"]
+    fig.legend(handles[0] + twin[0], labels, loc="outside lower center", ncol=2, frameon=False)
+    return fig
+
+
+def plot_continual(plain, reset, *, axes=None) -> Figure:
+    """A stream of tasks (:func:`relubook.dying.continual_runs`): accuracy at the end of each task (left)
+    and the fraction of dormant units (right), median over seeds (line) and range (band), without and
+    with the recycling of dormant units after each task."""
+    if axes is None:
+        fig, axes = plotting.subplots(1, 2, size=(3.3, 2.8))
+    fig = axes[0].figure
+    tasks = np.arange(1, plain.accuracy.shape[0] + 1)
+    for runs, name, color, style, marker in ((plain, "no reset", plotting.RELU_COLOR, "-", "o"),
+                                             (reset, "dormant units reset", plotting.OKABE_ITO["vermillion"],
+                                              "--", "s")):
+        for ax, values in zip(axes, (runs.accuracy, runs.dormant), strict=True):
+            ax.fill_between(tasks, values.min(axis=1), values.max(axis=1), color=color, alpha=0.2, linewidth=0)
+            ax.plot(tasks, np.median(values, axis=1), color=color, linestyle=style, marker=marker, markevery=4,
+                    label=name)
+    plotting.label_axes(axes[0], "task", "training accuracy at its end")
+    plotting.label_axes(axes[1], "task", "dormant fraction")
+    axes[0].set_ylim(0.45, 1.02)
+    axes[1].set_ylim(0, 0.75)
+    axes[0].legend(loc="lower left")
+    return fig

@@ -521,8 +521,8 @@ class History:
     loss : list of float
         Training loss on the full training set.
     dead_fraction : list of list of float
-        Per recorded step, per hidden layer: the fraction of units whose activation is
-        exactly 0 on every training sample.
+        Per recorded step, per hidden layer: the fraction of dead units, whose activation is
+        the same on every training sample (:func:`relubook.diagnostics.dead_fraction`).
     accuracy : list of float
         Training accuracy (empty for ``loss="mse"``).
     val_accuracy : list of float
@@ -643,8 +643,8 @@ def train(
         """Append one record; return True if training should stop."""
         history.steps.append(step)
         history.loss.append(value)
-        # fraction of columns that are exactly zero on every sample (diagnostics.dead_fraction)
-        history.dead_fraction.append([float(np.mean(~p.any(axis=0))) for p in post])
+        # fraction of columns that are the same on every sample (diagnostics.dead_fraction)
+        history.dead_fraction.append([float(np.mean(np.all(p == p[:1], axis=0))) for p in post])
         if classify:
             history.accuracy.append(_labels_accuracy(out, y))
             if X_val is not None:

@@ -24,6 +24,7 @@ F = dying.FAILING_CONFIG
 out = {
     "fix_he": checks.fix_dying_network({**F, "init": "he"}, quiet=True).passed,
     "fix_leaky": checks.fix_dying_network({**F, "activation": "leaky_relu"}, quiet=True).passed,
+    "fix_adam": checks.fix_dying_network({**F, "optimizer": "adam", "lr": 0.01}, quiet=True).passed,
     "lr_ok": checks.smallest_killing_lr(2.0, quiet=True).passed,
     "lr_below": checks.smallest_killing_lr(1.78, quiet=True).passed,
 }
@@ -53,4 +54,4 @@ def test_training_checkers_give_the_same_verdict_under_every_kernel(kernel):
                           check=True, timeout=600)
     verdicts = json.loads(proc.stdout.strip().splitlines()[-1])
     # a correct and a wrong answer for each checker
-    assert verdicts == {"fix_he": True, "fix_leaky": False, "lr_ok": True, "lr_below": False}, kernel
+    assert verdicts == {"fix_he": True, "fix_leaky": False, "fix_adam": True, "lr_ok": True, "lr_below": False}, kernel

@@ -404,7 +404,7 @@ def test_train_rejects_bad_arguments(moons_data):
 # ---------------------------------------------------------------- diagnostics
 
 
-def test_dead_fraction_counts_columns_zero_on_every_row():
+def test_dead_fraction_counts_columns_constant_over_the_rows():
     activations = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 0.0], [0.0, 2.0, 0.0]])
     assert diagnostics.dead_fraction(activations) == pytest.approx(2 / 3)
     # zero on all rows but one: alive
@@ -412,10 +412,12 @@ def test_dead_fraction_counts_columns_zero_on_every_row():
     # every sample has a zero, every unit has a non-zero: nothing is dead,
     # although half of the entries are zero
     assert diagnostics.dead_fraction(np.array([[0.0, 1.0], [1.0, 0.0]])) == 0.0
-    # negative outputs (leaky ReLU) are not dead
-    assert diagnostics.dead_fraction([[-0.01, 0.0]]) == 0.5
-    # rows are samples: a single sample with zeros is dead for the zero units
-    assert diagnostics.dead_fraction(np.array([[0.0, 0.0, 1.0, 0.0]])) == 0.75
+    # varying negative outputs (leaky ReLU) are alive; a constant -1 (saturated ELU) is dead
+    assert diagnostics.dead_fraction([[-0.01, -1.0], [-0.02, -1.0]]) == 0.5
+    # a positive constant is dead too: its output carries nothing about the input
+    assert diagnostics.dead_fraction([[0.75, 1.0], [0.75, 2.0]]) == 0.5
+    # rows are samples: on a single sample every unit is constant
+    assert diagnostics.dead_fraction(np.array([[0.0, 0.0, 1.0, 0.0]])) == 1.0
     assert diagnostics.dead_fraction(np.array([[0.0, 0.0, 1.0, 0.0]]).T) == 0.0
     assert diagnostics.dead_fraction(np.zeros((4, 5), dtype=int)) == 1.0
 
@@ -460,7 +462,7 @@ def test_dead_units_report(moons_data):
     X, _ = moons_data
     model = MLP([2, 8, 6, 1], rng=np.random.default_rng(0))
     model.biases[0][[1, 4]] = -50.0
-    report = diagnostics.dead_units_report(model, X)
+    report = diagnostics.dead_units_report(model, X, taus=(0.0, 0.1))
     assert len(report) == 2
     first = report[0]
     assert (first.layer, first.n_units, first.n_dead) == (1, 8, 2)

@@ -24,7 +24,7 @@ def close_figures():
 def test_the_widget_module_holds_only_widgets():
     public = {n for n in dir(wdying) if not n.startswith("_") and callable(getattr(wdying, n))
               and getattr(getattr(wdying, n), "__module__", "") == wdying.__name__}
-    assert public == {"update_kill", "update_born_dead", "kill_grid"}
+    assert public == {"update_kill", "update_born_dead", "kill_grid", "representative_seed"}
 
 
 def test_experiments_and_checkers_never_import_widgets():
@@ -43,27 +43,68 @@ def test_update_kill_full_figure_changes_with_settings():
     fig = wdying.update_kill(0.3, 0.0, "relu")
     assert isinstance(fig, Figure)
     assert len(fig.axes) == 3
-    title_gentle = fig.axes[0].get_title()
-    assert "mean of 20 seeds" in title_gentle
+    title_gentle = fig._suptitle.get_text()
+    assert "medians of 20 seeds" in title_gentle and "0 of 20 diverged" in title_gentle
     fig2 = wdying.update_kill(5.0, 0.0, "relu")
-    assert fig2.axes[0].get_title() != title_gentle
+    assert fig2._suptitle.get_text() != title_gentle
     dead_line = fig2.axes[2].get_lines()[1].get_ydata()
     assert dead_line[-1] > dead_line[0]
     median_loss = fig.axes[1].get_lines()[-1].get_ydata()
     assert median_loss[-1] < median_loss[0]
 
 
-def test_update_kill_title_is_the_checkers_seed_average():
-    fig = wdying.update_kill(float(dying.LR_GRID[26]))
-    assert f"dead {100 * dying.killed_fraction(float(dying.LR_GRID[26])):.0f} %" in fig.axes[0].get_title()
+def test_update_kill_title_is_the_checkers_and_the_chapters_median():
+    lr = float(dying.LR_GRID[26])
+    fig = wdying.update_kill(lr)
+    runs = dying.train_seeds({"lr": lr})
+    median = np.median(runs.dead_fraction[~runs.diverged])
+    assert dying.killed_fraction(lr) == median
+    assert f"dead {100 * median:.0f} %" in fig._suptitle.get_text()
+
+
+def _text_px_on_a_phone(fig, text) -> float:
+    """CSS px height of a text's font when the figure is shown 360 px wide (a 390 px phone)."""
+    return text.get_fontsize() / 72 * 360 / fig.get_figwidth()
+
+
+def test_kill_titles_fit_and_are_legible_on_a_phone_in_every_frame_kind():
+    # frames with diverged seeds (the longest titles) and without
+    for lr, act in [(0.3, "relu"), (float(dying.LR_GRID[20]), "elu"), (2.0, "leaky_relu"), (20.0, "relu")]:
+        fig = wdying.update_kill(lr, -0.25, act)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        width = fig.bbox.width
+        texts = [fig._suptitle] + [t for ax in fig.axes for t in (ax.title, ax.xaxis.label, ax.yaxis.label)
+                                   if t.get_text()]
+        for t in texts:  # titles and labels lie wholly inside the frame
+            box = t.get_window_extent(renderer)
+            assert box.x0 >= -1 and box.x1 <= width + 1, (lr, act, t.get_text())
+        texts += [t for ax in fig.axes for t in ax.get_xticklabels() + ax.get_yticklabels() + ax.texts
+                  if t.get_text()]
+        for t in texts:  # every text, tick labels included, at least 9 CSS px on a phone
+            assert _text_px_on_a_phone(fig, t) >= 9, (t.get_text(), t.get_fontsize())
+        plt.close(fig)
+
+
+def test_kill_picture_never_shows_a_diverged_seed():
+    runs = dying.train_seeds({"lr": 2.0, "activation": "leaky_relu"})
+    assert runs.diverged[0]            # seed 0 diverged here: the old picture contradicted its title
+    k = wdying.representative_seed(runs)
+    assert not runs.diverged[k]
+    fig = wdying.update_kill(2.0, 0.0, "leaky_relu")
+    assert f"seed {runs.seeds[k]}" in [t.get_text() for t in fig.axes[0].texts]
+    everything = dying.train_seeds({"lr": 20.0})
+    assert everything.diverged.all() and wdying.representative_seed(everything) is None
+    fig = wdying.update_kill(20.0)
+    assert "diverged" in " ".join(t.get_text() for t in fig.axes[0].texts)
 
 
 def test_update_kill_single_axes_and_activation():
     fig, ax = plt.subplots()
-    out = wdying.update_kill(5.0, 0.0, "leaky_relu", ax=ax)
+    out = wdying.update_kill(2.0, 0.0, "leaky_relu", ax=ax)
     assert out is fig
-    assert "diverged" in ax.get_title()
-    wdying.update_kill(5.0, 0.0, "relu", ax=ax)
+    assert "7 of 20 diverged" in ax.get_title()
+    wdying.update_kill(2.0, 0.0, "relu", ax=ax)
     assert "dead 0 %" not in ax.get_title()
 
 
@@ -97,6 +138,17 @@ def test_update_born_dead_changes_with_depth():
 def test_update_born_dead_keeps_one_frame_for_every_setting():
     limits = {wdying.update_born_dead(d, w).axes[0].get_ylim() for d, w in [(1, 2), (10, 3), (50, 10)]}
     assert limits == {(-1.1, 1.1)}
+
+
+def test_born_dead_scales_each_network_by_its_own_largest_output():
+    # width 10: almost every network is alive; each must fill the frame, not look flat beside a larger one
+    fig = wdying.update_born_dead(10, 10)
+    lines = fig.axes[0].get_lines()
+    live = [line for line in lines if np.ptp(line.get_ydata()) > 0]
+    assert len(live) >= 5
+    assert all(np.isclose(np.max(np.abs(line.get_ydata())), 1.0) for line in live)
+    flat = [t.get_text() for t in fig.axes[0].texts if "flat" in t.get_text()]
+    assert flat == [f"{len(lines) - len(live)} of {len(lines)} shown are flat (dead)"]
 
 
 def test_born_dead_title_is_the_estimate_a_curve_to_that_depth_gives():

@@ -28,6 +28,10 @@ def _child(lr_scan: bool) -> None:
 
     out = {}
     exps = dying.chapter_experiments()
+    exps.update({f"kill grid {lr:g}, bias -1": {**dying.BASE_CONFIG, "lr": lr, "bias_init": -1.0}
+                 for lr in (0.5, 2.0, 4.0)})
+    exps.update({"ELU lr 2": {**dying.FAILING_CONFIG, "activation": "elu"},
+                 "Leaky lr 1": {**dying.BASE_CONFIG, "lr": 1.0, "activation": "leaky_relu"}})
     if lr_scan:
         exps.update({f"scan {lr:.4g}": {**dying.BASE_CONFIG, "lr": float(lr)} for lr in dying.LR_GRID[16:40]})
     for name, cfg in exps.items():
@@ -36,6 +40,7 @@ def _child(lr_scan: bool) -> None:
         out[name] = {"dead": np.where(r.diverged, np.nan, dead.round()).tolist(),
                      "acc": np.round(r.accuracy, 6).tolist(), "diverged": r.diverged.tolist(),
                      "dormant": np.where(r.diverged, np.nan, dormant.round()).tolist(),
+                     "trains": r.trains.tolist(), "late": np.round(r.dead_late * 32).tolist(),
                      "killed": dying.killed_fraction(cfg["lr"], cfg["bias_init"], cfg["activation"])
                      if name.startswith("scan") else None}
     json.dump(out, sys.stdout)
@@ -61,9 +66,14 @@ def main() -> int:
         changed = [i for i in range(len(base[name]["dead"]))
                    if len({json.dumps((runs[k]["dead"][i], runs[k]["acc"][i], runs[k]["diverged"][i]))
                            for k in KERNELS}) > 1]
-        stats = {k: row_text(np.array(runs[k]["dead"], dtype=float) / 32,
-                             np.array(runs[k]["dormant"], dtype=float) / 32,
-                             np.array(runs[k]["acc"], dtype=float), np.array(runs[k]["diverged"])) for k in KERNELS}
+        stats = {k: {**row_text(np.array(runs[k]["dead"], dtype=float) / 32,
+                                np.array(runs[k]["dormant"], dtype=float) / 32,
+                                np.array(runs[k]["acc"], dtype=float), np.array(runs[k]["diverged"])),
+                     # what the remedies table and the claims print: seeds that train per seed set, dead medians
+                     "trains": (sum(runs[k]["trains"][:10]), sum(runs[k]["trains"][10:])),
+                     "late": float(np.median(np.array(runs[k]["late"])[~np.array(runs[k]["diverged"])]))
+                     if not all(runs[k]["diverged"]) else None}
+                 for k in KERNELS}
         if name in SMOOTH or name.startswith("scan"):  # the chapter prints no dormant column for these
             stats = {k: {c: v for c, v in st.items() if c != "dormant"} for k, st in stats.items()}
         if name.startswith("scan"):

@@ -1,8 +1,8 @@
 """Checkers for the exercises of the dying-ReLU chapter.
 
 ``dead_fraction(fn)``
-    the learner's ``dead_fraction(activations)``: fraction of units (columns) that are
-    zero on every sample (row).
+    the learner's ``dead_fraction(activations)``: fraction of dead units, whose output
+    (column) is the same on every sample (row).
 ``unit_is_dead(fn)``
     the learner's ``unit_is_dead(w, b, X, grad_out)`` returning ``(dead, grad_w, grad_b)``.
 ``is_born_dead(fn)``
@@ -10,6 +10,10 @@
     constant on the whole interval [-1, 1]?
 ``smallest_killing_lr(lr)``
     a learning rate read off the *kill a network* widget (snapped to the slider's grid).
+``first_step_norms(fn)``
+    the learner's measurement of the first step's size per seed (exercise 6, a designed test).
+``dormant_mask(fn)``
+    the learner's ``dormant_mask(activations, tau)``: Sokar et al.'s dormancy test per unit.
 ``fix_dying_network(config)``
     a config dict that differs from the failing one in exactly one setting, keeps a
     ReLU-family activation, and trains: over the chapter's 20 seeds no run diverges, the
@@ -31,7 +35,8 @@ import numpy as np
 from .. import dying as _dying
 from ._core import CHECK_SEED, Case, fmt, report
 
-__all__ = ["dead_fraction", "fix_dying_network", "is_born_dead", "smallest_killing_lr", "unit_is_dead"]
+__all__ = ["dead_fraction", "dormant_mask", "first_step_norms", "fix_dying_network", "is_born_dead",
+           "smallest_killing_lr", "unit_is_dead"]
 
 #: Median training accuracy (over the chapter's seeds) a fixed network must reach in ``fix_dying_network``.
 FIX_MIN_ACCURACY = 0.95
@@ -106,7 +111,8 @@ def _as_number(got) -> float | None:
 
 # ---------------------------------------------------------------------------- dead_fraction
 def _reference_dead_fraction(a: np.ndarray) -> float:
-    return float(np.mean(np.all(np.asarray(a) == 0, axis=0)))
+    a = np.asarray(a)
+    return float(np.mean(np.all(a == a[:1], axis=0)))
 
 
 def _dead_fraction_cases() -> list[Case]:
@@ -118,9 +124,17 @@ def _dead_fraction_cases() -> list[Case]:
     a[:, 2] = rng.uniform(0.1, 2.0, 5)
     cases.append(Case((a,), "unit 1 is zero on every sample but one (alive); units 0 and 3 are dead",
                       "a unit is dead only if it is zero on EVERY sample: use np.all, not np.any."))
-    b = np.zeros((1, 6))
-    b[0, [1, 4]] = [1.2, 3.0]
-    cases.append(Case((b,), "a single sample: 4 of 6 units are zero"))
+    b = np.zeros((6, 5))
+    b[:, 1] = 0.75
+    b[:, 3] = rng.uniform(0.1, 2.0, 6)
+    cases.append(Case((b,), "unit 1 outputs 0.75 on every sample: dead too (its output does not depend on the "
+                      "input); units 0, 2 and 4 are zero everywhere",
+                      "dead means the same output on every sample, not only 0: compare each column with its "
+                      "first row, np.all(a == a[0], axis=0)."))
+    p = rng.uniform(0.2, 1.0, (4, 3))
+    p[:, 0] = 2.0
+    cases.append(Case((p,), "4 samples, 3 units; unit 0 outputs 2.0 everywhere (dead), the others vary",
+                      "a constant positive output is dead as well: it passes on nothing that depends on the input."))
     cases.append(Case((np.zeros((6, 3)),), "every unit dead"))
     cases.append(Case((rng.uniform(0.5, 2.0, (4, 7)),), "no unit dead"))
     z = rng.standard_normal((50, 8)) + np.array([0, -10, 0, -10, 1, -10, 0.5, 0])
@@ -129,7 +143,7 @@ def _dead_fraction_cases() -> list[Case]:
     c[:, 3] = 0.0
     c[7, 3] = np.float32(1e-12)
     cases.append(Case((c,), "float32 ReLU outputs; unit 3 has one tiny positive value 1e-12 (alive)",
-                      "dead means exactly zero: compare with == 0, not with a tolerance."))
+                      "dead means exactly the same output on every sample: compare with ==, not with a tolerance."))
     cases.append(Case((np.array([[0.0], [0.0], [0.0], [0.25]]),), "one unit, alive on the last sample only"))
     return cases
 
@@ -164,8 +178,12 @@ def _judge_dead_fraction(args, got) -> str | None:
         (float(np.sum(np.all(a == 0, axis=0))), "you returned a count of dead units; "
          "divide by the number of units to get a fraction."),
         (float(np.mean(np.all(a < 0, axis=0))), "a ReLU output is never negative, so `< 0` finds nothing: "
-         "a dead unit's outputs are exactly 0 (use == 0, or <= 0)."),
+         "a dead unit's output is the same on every sample (compare each column with its first row)."),
     ]
+    zero_only = float(np.mean(np.all(a == 0, axis=0)))
+    if zero_only != expected and np.isclose(value, zero_only, rtol=1e-9, atol=1e-12):
+        return (f"{lines}\n   you counted the units that are 0 on every sample; a unit that outputs the same "
+                "positive number on every sample is dead too (its output carries nothing about the input).")
     matching = [text for value_wrong, text in mistakes if np.isclose(value, value_wrong, rtol=1e-9, atol=1e-12)]
     if len(matching) == 1:
         return f"{lines}\n   {matching[0]}"
@@ -178,8 +196,10 @@ def dead_fraction(fn, *, quiet: bool = False):
     """Check a learner's ``dead_fraction(activations)``.
 
     ``activations`` has shape ``(n_samples, n_units)``; the answer is the fraction of
-    units (columns) whose activation is exactly 0 on every sample (row). ``== 0`` and
-    ``<= 0`` are both accepted (ReLU outputs are never negative).
+    dead units: columns whose output is the same on every sample (row), the book's one
+    definition (0 everywhere or a positive constant). Any way of testing "constant" is
+    accepted (``a == a[0]``, ``np.ptp``, ``std == 0``, ``max == min``); counting only the
+    columns that are 0 everywhere is refused on the cases with a positive constant.
 
     Parameters
     ----------
@@ -193,8 +213,8 @@ def dead_fraction(fn, *, quiet: bool = False):
     Result
     """
     return _run("dead_fraction", fn, _dead_fraction_cases(), ("activations",), _judge_dead_fraction,
-                "a unit is a column; it is dead if all its rows are 0: np.mean(np.all(a == 0, axis=0)).",
-                quiet, "Deadness is a property of a column, checked over every row.")
+                "a unit is a column; it is dead if all its rows are equal: np.mean(np.all(a == a[0], axis=0)).",
+                quiet, "Deadness is a property of a column: the same output on every row.")
 
 
 # ---------------------------------------------------------------------------- unit_is_dead
@@ -301,6 +321,10 @@ def _born_dead_cases() -> list[Case]:
         alive = [rng.normal(0, np.sqrt(2 / m), (m, n)) for m, n in ((1, 8), (8, 8), (8, 8))]
     split = [np.array([[1.0, -1.0]]), np.array([[1.0, -0.5], [-1.0, -1.0]]), np.array([[1.0, -1.0], [1.0, -1.0]])]
     return [
+        Case(([np.array([[1.0, -1.0]]), np.array([[1.0], [1.0]])],),
+             "2 layers computing |x| = relu(x) + relu(-x): the same output at x = -1 and x = 1, yet not constant",
+             "equal outputs at the two ends do not make a network constant (|x| is 1 at both ends and 0 at 0); "
+             "without biases f(0) = 0, so constant means 0 at x = -1 and at x = 1."),
         Case(([np.array([[-1.0, -2.0]])],), "one layer of 2 units: off for x > 0, on for x < 0",
              "a network that outputs 0 at x = 1 can still vary for x < 0: check x = -1 as well."),
         Case(([np.array([[1.0, -1.0]]), np.array([[-1.0, -2.0], [-0.5, -1.0]]), np.array([[1.0, 2.0], [3.0, 1.0]])],),
@@ -332,7 +356,9 @@ def is_born_dead(fn, *, quiet: bool = False):
     input and zero biases (shapes ``(1, N_1)``, ``(N_1, N_2)``, ...). The network is born
     dead when its last hidden layer outputs the same (zero) vector for every ``x`` in
     ``[-1, 1]``; without biases it is positively homogeneous, so ``x = -1`` and ``x = 1``
-    decide. Cases: a network alive only for ``x < 0``; a dead middle layer; one dead unit in
+    decide: the network is constant exactly when both ends give 0 (comparing the two ends with
+    each other is not enough: the ``|x|`` network gives 1 at both). Cases: the ``|x|`` network;
+    a network alive only for ``x < 0``; a dead middle layer; one dead unit in
     a live network; a live He-initialised network; a dead last layer.
     """
     return _run("is_born_dead", fn, _born_dead_cases(), ("weights",), _judge_born_dead,
@@ -448,7 +474,9 @@ def fix_dying_network(config, *, quiet: bool = False):
 
     The checker compares ``config`` with :data:`relubook.dying.FAILING_CONFIG` (a remedy
     setting of :data:`relubook.dying.REMEDY_DEFAULTS`, such as ``"optimizer"``, may be added:
-    that is the one change), trains the chapter's network for its 20 seeds
+    that is the one change; switching to Adam together with Adam's own learning rate,
+    ``{"optimizer": "adam", "lr": 0.01}``, counts as one change, as in the chapter's table), trains
+    the chapter's network for its 20 seeds
     (:func:`relubook.dying.train_seeds`) and requires: exactly one setting changed; a
     ReLU-family activation (:data:`relubook.dying.RELU_FAMILY`: a smooth activation such as
     tanh has no exact zeros, so a dead fraction of 0 would say nothing); no run diverged;
@@ -481,6 +509,10 @@ def fix_dying_network(config, *, quiet: bool = False):
         if not changed:
             return report(name, False, ["config is still FAILING_CONFIG: change one of its settings, "
                                         "then run the cell again."], todo=True, quiet=quiet)
+        # Switching the optimiser with the rate it is used at is one change, as in the chapter's table
+        # (Adam at its usual scale of rates, e.g. {"optimizer": "adam", "lr": 0.01}).
+        if set(changed) == {"optimizer", "lr"} and config.get("optimizer") == "adam":
+            changed = ["optimizer"]
         if len(changed) > 1:
             return report(name, False, [f"you changed {len(changed)} settings ({', '.join(changed)}).",
                                         "hint: change exactly one, so you learn which one matters."], quiet=quiet)
@@ -529,7 +561,8 @@ def fix_dying_network(config, *, quiet: bool = False):
             hint = "hint: which setting made the units die in the chapter?"
             if key == "optimizer" and config[key] == "adam":
                 hint = ("hint: Adam moves every weight by about lr per step whatever the gradient, so at lr = 2 its "
-                        "steps are huge; Adam needs its own, much smaller rate, and that would be a second change.")
+                        "steps are huge; give Adam its own, much smaller rate in the same change "
+                        "(the optimiser with its rate counts as one change).")
             return report(name, False, [f"{what}, a median {100 * dead:.1f} % of the hidden units are dead after "
                                         f"training (over {n} seeds); the goal is below 10 %.", hint],
                           quiet=quiet, details=details)
@@ -551,3 +584,125 @@ def _same_setting(a, b) -> bool:
         return bool(a == b)
     except Exception:
         return False
+
+
+# ---------------------------------------------------------------------------- exercise 6: a designed test
+def _reference_first_step_norms(bias: float) -> np.ndarray:
+    start = _dying.train_seeds({**_dying.FAILING_CONFIG, "bias_init": float(bias), "steps": 0})
+    one = _dying.train_seeds({**_dying.FAILING_CONFIG, "bias_init": float(bias), "steps": 1})
+    return np.sqrt(sum(np.sum((w1 - w0) ** 2, axis=(1, 2)) for w0, w1 in zip(start.weights, one.weights,
+                                                                                strict=True)))
+
+
+def first_step_norms(fn, *, quiet: bool = False):
+    """Check a learner's ``first_step_norms(bias)``: per seed of the chapter, the size of the first step.
+
+    The measurement the exercise designs: train the failing network (lr 2) with every bias starting at
+    ``bias`` for 0 and for 1 step (:func:`relubook.dying.train_seeds`), and return, for each of the 20
+    seeds, the Euclidean norm of the change of all weight matrices (the biases left out), an array of
+    shape ``(20,)``. Checked at ``bias = 0`` and ``bias = -1``; the report then says in how many seeds the
+    first step is smaller with bias -1, the prediction of the reading under test.
+    """
+    name = "first_step_norms"
+    try:
+        if not callable(fn):
+            return report(name, False, [f"expected a function, got {fmt(fn)}.",
+                                        "Pass the function itself: checks.first_step_norms(first_step_norms)."],
+                          quiet=quiet)
+        got = {}
+        for bias in (0.0, -1.0):
+            value, exc, _ = _call(fn, (bias,))
+            if exc is not None:
+                return report(name, False, [f"input: bias = {bias:g}", f"your function raised {type(exc).__name__}: "
+                                            f"{exc}", "hint: train with dying.train_seeds({**dying.FAILING_CONFIG, "
+                                            "'bias_init': bias, 'steps': 0}) and with 'steps': 1."], quiet=quiet)
+            if value is None:
+                return report(name, False, ["Write the body of first_step_norms, then run the cell again "
+                                            "(it returned None)."], todo=True, quiet=quiet)
+            expected = _reference_first_step_norms(bias)
+            arr = np.asarray(value, dtype=float) if not isinstance(value, (str, bytes)) else np.array([])
+            if arr.shape != expected.shape:
+                return report(name, False, [f"input: bias = {bias:g}", f"expected one norm per seed, shape "
+                                            f"{expected.shape}; got shape {arr.shape}.",
+                                            "hint: sum the squared changes of each seed over its weight matrices "
+                                            "(axis=(1, 2)), add the layers, then take the square root."], quiet=quiet)
+            if not np.allclose(arr, expected, rtol=1e-6, atol=1e-9):
+                lines = [f"input: bias = {bias:g}", f"expected: {fmt(expected)}", f"   got:      {fmt(arr)}"]
+                with_bias = np.sqrt(expected ** 2 + sum(
+                    np.sum((b1 - b0) ** 2, axis=(1, 2)) for b0, b1 in zip(
+                        _dying.train_seeds({**_dying.FAILING_CONFIG, "bias_init": bias, "steps": 0}).biases,
+                        _dying.train_seeds({**_dying.FAILING_CONFIG, "bias_init": bias, "steps": 1}).biases,
+                        strict=True)))
+                if np.allclose(arr, with_bias, rtol=1e-6):
+                    lines.append("   you included the biases; the measurement is the weight matrices only.")
+                elif np.allclose(arr, expected ** 2, rtol=1e-6):
+                    lines.append("   you returned the squared norm; take the square root.")
+                lines.append("hint: the change of weights[i] is one.weights[i] - start.weights[i], shape "
+                             "(20, fan_in, fan_out).")
+                return report(name, False, lines, quiet=quiet)
+            got[bias] = arr
+        smaller = int(np.sum(got[-1.0] < got[0.0]))
+        return report(name, True, [
+            f"the first step is smaller with bias -1 than with bias 0 in {smaller} of {got[0.0].size} seeds "
+            f"(median norm {np.median(got[-1.0]):.1f} against {np.median(got[0.0]):.1f}).",
+        ], quiet=quiet, details={"smaller": smaller, "median_0": float(np.median(got[0.0])),
+                                 "median_m1": float(np.median(got[-1.0]))})
+    except Exception as exc:  # never raise into the notebook
+        return report(name, False, [f"the checker itself failed ({type(exc).__name__}: {exc})."], quiet=quiet)
+
+
+# ---------------------------------------------------------------------------- exercise 7: dormant units
+def _reference_dormant(a: np.ndarray, tau: float) -> np.ndarray:
+    unit = np.mean(np.abs(np.asarray(a, dtype=float)), axis=0)
+    layer = unit.mean()
+    return (unit / layer if layer > 0 else np.zeros_like(unit)) <= tau
+
+
+def _dormant_cases() -> list[Case]:
+    rng = np.random.default_rng(CHECK_SEED + 7)
+    a = np.abs(rng.standard_normal((40, 6)))
+    a[:, 1] = 0.0
+    a[:, 4] *= 0.01
+    b = np.abs(rng.standard_normal((30, 5)))
+    b[:, 0] *= 1000.0                     # one huge unit makes every other unit look dormant
+    c = np.array([[1.0, 0.1, 0.0], [1.0, 0.1, 0.0]])  # scores 2.727..., 0.2727..., 0
+    d = np.array([[2.0, 1.0, 0.1, 0.9], [2.0, 1.0, 0.1, 0.9]])  # unit 2 scores exactly 0.1: dormant (<=)
+    e = np.array([[-1.0, 0.5], [-1.0, 1.5]])  # negative outputs count by their size
+    return [
+        Case((a, 0.1), "40 samples, 6 units; unit 1 is zero everywhere, unit 4 is very quiet"),
+        Case((b, 0.1), "one unit a thousand times larger than the others: Sokar et al.'s score divides by the "
+                       "layer's mean, so the others are dormant", "divide by the mean over the layer's units, "
+                       "as Sokar et al. do (not by the median or the largest)."),
+        Case((c, 0.3), "3 units, tau = 0.3"),
+        Case((d, 0.1), "unit 2's score is exactly tau = 0.1: dormant", "dormant means score <= tau, not < tau."),
+        Case((e, 0.1), "an ELU-like unit at -1: its mean absolute output is 1", "take the absolute value first."),
+        Case((np.array([[10.0, 1.0, 1.0, 1.0]] * 3), 0.1), "means 10, 1, 1, 1: the layer's mean is 3.25, so the "
+             "small units score 0.31 (not dormant)", "divide by the layer's mean, not by its largest unit."),
+        Case((np.zeros((5, 4)), 0.1), "every unit zero: the scores are all 0, every unit is dormant",
+             "when the layer's mean is 0, every score is 0 (and 0 <= tau)."),
+    ]
+
+
+def _judge_dormant(args, got) -> str | None:
+    expected = _reference_dormant(*args)
+    arr = np.asarray(got)
+    if arr.shape != expected.shape:
+        return f"expected one True/False per unit, shape {expected.shape}; got shape {arr.shape}."
+    if arr.dtype != bool and not (arr.dtype.kind in "iu" and set(np.unique(arr)) <= {0, 1}):
+        return f"expected booleans (dormant or not), got {fmt(arr)} of dtype {arr.dtype}."
+    if np.array_equal(arr.astype(bool), expected):
+        return None
+    return f"expected: {fmt(expected)}\n   got:      {fmt(arr.astype(bool))}"
+
+
+def dormant_mask(fn, *, quiet: bool = False):
+    """Check a learner's ``dormant_mask(activations, tau)``: which units are tau-dormant (Sokar et al.).
+
+    A unit's score is its mean absolute output over the samples divided by the mean of that quantity over
+    the layer's units (all scores 0 when the layer is all zero); it is dormant when its score is ``<= tau``.
+    Returns a boolean array with one entry per unit (column).
+    """
+    return _run("dormant_mask", fn, _dormant_cases(), ("activations", "tau"), _judge_dormant,
+                "score = np.abs(a).mean(axis=0); divide by score.mean() (when it is not 0); "
+                "return score <= tau.",
+                quiet, "Dormant is Sokar et al.'s score at most tau, the one meaning the chapter uses.")
