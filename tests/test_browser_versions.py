@@ -29,7 +29,7 @@ PROJECT_TESTS = {"test_binder.py", "test_colab_like.py", "test_dist.py", "test_l
                  "test_notebook_door.py", "test_setup_cell.py", "test_kernel_poll.py", "test_build_times.py",
                  "test_browser_versions.py", "test_live_runtime.py", "test_bench_readme.py", "test_nb_tools.py",
                  "test_portable_myst.py", "test_prose_numbers.py", "test_citation.py"}
-EXTRA = ["pytest==9.2.0", "mpmath==1.3.0", "nbformat==5.11.1"]  # test tools: runner, references, notebook reader
+EXTRA = ["pytest==9.2.0", "pytest-xdist==3.8.0", "mpmath==1.3.0", "nbformat==5.11.1"]  # test tools
 
 
 def browser_pins() -> list[str]:
@@ -69,8 +69,10 @@ def test_relubook_unit_tests_pass_on_the_browsers_versions(tmp_path):
     versions = subprocess.run([bin_python, "-c", show], env=env, capture_output=True, text=True,
                               check=True).stdout.split()
     assert versions == ["2.0.2", "3.8.4"], versions
-    run = subprocess.run([bin_python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not slow",
-                          "--no-header", *unit_tests()], env=env, cwd=ROOT, capture_output=True, text=True,
-                         timeout=1800)
+    log = tmp_path / "pytest.log"
+    with log.open("w") as out:  # a log file, so that a run cut short still shows how far it got
+        run = subprocess.run([bin_python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not slow",
+                              "-n", "2", "--dist", "loadfile", "--no-header", *unit_tests()], env=env, cwd=ROOT,
+                             stdout=out, stderr=subprocess.STDOUT, text=True, timeout=3600)
     assert run.returncode == 0, (
-        f"relubook's unit tests fail with NumPy 2.0.2 / matplotlib 3.8.4 (the browser's):\n{run.stdout[-6000:]}")
+        f"relubook's unit tests fail with NumPy 2.0.2 / matplotlib 3.8.4 (the browser's):\n{log.read_text()[-6000:]}")

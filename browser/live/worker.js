@@ -86,9 +86,24 @@ async function unpackBytecode(manifest, dir, group, indexURL) {
   pyodide.FS.writeFile(stamp, "");
 }
 
-function persistCache() {
+let syncing = null;
+let syncAgain = false;
+
+function persistCache() { // one IndexedDB write at a time; a request during one is done after it
   if (!cacheMounted) return Promise.resolve();
-  return new Promise((resolve) => pyodide.FS.syncfs(false, () => resolve()));
+  if (syncing) {
+    syncAgain = true;
+    return syncing;
+  }
+  syncing = new Promise((resolve) => pyodide.FS.syncfs(false, () => resolve())).then(() => {
+    syncing = null;
+    if (syncAgain) {
+      syncAgain = false;
+      return persistCache();
+    }
+    return undefined;
+  });
+  return syncing;
 }
 
 async function handle(message) {
