@@ -850,6 +850,7 @@ def write_report(results: dict) -> str:
                          "-" if r.get("build_seconds") is None else f"{r['build_seconds']:.1f}", r["swaps"],
                          r.get("swap_median_ms", "-"), r.get("swap_p95_ms", "-")]
                 lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+    lines += results.get("live", {}).get("lines", [])  # bench/live.py (issue 30)
     return "\n".join(lines) + "\n"
 
 
@@ -868,6 +869,7 @@ def main() -> int:
              ("widgets", widget_timings), ("trainer", trainer_speed)]
     if not (args.quick or args.skip_book):
         steps += [("notebooks", notebook_times), ("build", book_build)]
+        steps += [("live", importlib.import_module("live").measure)]  # bench/live.py: live pages in the browser
     for key, fn in steps:
         t0 = time.perf_counter()
         print(f"[bench] {key} …", flush=True)
