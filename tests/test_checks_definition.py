@@ -284,10 +284,23 @@ def test_hat_accepts_correct_sums(hinges):
     ([(np.nan, 0)], ["finite"]),
 ])
 def test_hat_rejects_near_misses(hinges, phrases):
-    result = _run(checks.hat_from_hinges, hinges)
-    assert result.passed is False
+    first = _run(checks.hat_from_hinges, hinges)
+    result = _run(checks.hat_from_hinges, hinges)      # the second miss gives the whole hint
+    assert first.passed is False and result.passed is False
     for phrase in phrases:
         assert phrase in result.message
+    assert "add a hinge (" not in first.message       # the first miss names the place, not the missing hinge
+
+
+def test_hat_first_miss_hints_second_miss_answers():
+    first = _run(checks.hat_from_hinges, [(1, -1), (-2, 0)])
+    assert "does not bend there." in first.message and "Look again" in first.message
+    assert "add a hinge" not in first.message and "by +1" not in first.message
+    second = _run(checks.hat_from_hinges, [(1, -1), (-2, 0)])
+    assert "by +1, but your sum does not bend there: add a hinge (1, 1)" in second.message
+    assert _run(checks.hat_from_hinges, [(1, -1), (-2, 0), (1, 1)]).passed
+    again = _run(checks.hat_from_hinges, [(1, -1), (-2, 0)])
+    assert "add a hinge" not in again.message          # a pass starts the count afresh
 
 
 def test_hat_names_input_expected_and_actual():

@@ -543,11 +543,13 @@ def _pieces_text(kinks) -> list[str]:
     return names
 
 
-def _first_slope_change(arr: np.ndarray, want_kinks: list, want_slopes: list, got_kinks: list) -> str:
+def _first_slope_change(arr: np.ndarray, want_kinks: list, want_slopes: list, got_kinks: list,
+                        reveal: bool = True) -> str:
     """A hint at the leftmost bend where the learner's slope change differs from the hat's.
 
     Both sums are 0 far to the left, so the first kink (of either) where the two slope
-    changes differ is where the learner's weights go wrong.
+    changes differ is where the learner's weights go wrong. Without ``reveal`` the hint
+    names the place and the slopes but not the change needed there (a first miss).
     """
     def change(kinks_slopes, t):
         kinks, slopes = kinks_slopes
@@ -562,10 +564,11 @@ def _first_slope_change(arr: np.ndarray, want_kinks: list, want_slopes: list, go
                         "their weights at that t must cancel (or drop them).")
             left = want_slopes[want_kinks.index(t)]
             right = want_slopes[want_kinks.index(t) + 1]
+            by = f", by {need:+g}" if reveal else ""
             if abs(have) <= 1e-9:
-                return (f"at x = {t:g} the hat's slope changes from {left:g} to {right:g}, by {need:+g}, but your "
-                        f"sum does not bend there: add a hinge ({need:g}, {t:g}).")
-            return (f"at x = {t:g} the hat's slope changes from {left:g} to {right:g}, by {need:+g}; your weights "
+                return (f"at x = {t:g} the hat's slope changes from {left:g} to {right:g}{by}, but your "
+                        "sum does not bend there" + (f": add a hinge ({need:g}, {t:g})." if reveal else "."))
+            return (f"at x = {t:g} the hat's slope changes from {left:g} to {right:g}{by}; your weights "
                     f"there add up to {have:+g}. A hinge's weight is the change of slope at its t.")
     return "a hinge a·relu(x - t) bends at x = t and adds a to the slope there; read the hat's bends and slopes."
 
@@ -605,6 +608,7 @@ def hat_from_hinges(hinges, *, quiet: bool = False):
         expected, got = hat(xs), hinge_sum(arr, xs)
         ok = np.isclose(got, expected, rtol=1e-9, atol=1e-9)
         if ok.all():
+            _MISSES.pop(name, None)
             return report(name, True, [
                 f"the sum of your {len(arr)} hinge{'s' if len(arr) != 1 else ''} is the hat: 0 left of -1, "
                 "up with slope 1 to the peak 1 at x = 0, down with slope -1 to 0 at x = 1, then 0.",
@@ -621,7 +625,12 @@ def hat_from_hinges(hinges, *, quiet: bool = False):
             tip = ("your pairs are (t, a); the exercise writes them (a, t), weight first: "
                    f"{fmt([tuple(float(v) for v in row) for row in swapped])}.")
         else:
-            tip = _first_slope_change(arr, want_kinks, want_slopes, got_kinks)
+            first_miss = _missed(name) == 1
+            tip = _first_slope_change(arr, want_kinks, want_slopes, got_kinks, reveal=not first_miss)
+            lines.append(f"hint: {tip}")
+            if first_miss:
+                lines.append(_AGAIN)
+            return report(name, False, lines, quiet=quiet)
         lines.append(f"hint: {tip}")
         return report(name, False, lines, quiet=quiet)
     except Exception as exc:  # never raise into the notebook
