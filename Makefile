@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 JB_FLAGS := -W -n --keep-going
 
-.PHONY: help install assets book book-fresh test test-kernels test-fast test-site lab exercises bench pdf lint clean
+.PHONY: help install assets book book-fresh test test-kernels test-fast test-site lab exercises bench pdf lint clean live-runtime test-browser
 
 help:
 	@echo "make book       build the site into _build/html (creates .venv on first use)"
@@ -18,6 +18,8 @@ help:
 	@echo "make pdf        a PDF of the book in _build/pdf/book.pdf (Debian chromium prints the one-page site)"
 	@echo "make dist       dist/: the offline site as one zip, the PDF, the notebooks with relubook (a release)"
 	@echo "make assets     install the site's own MathJax/widget scripts (npm ci) into _assets/"
+	@echo "make live-runtime  fetch and verify the in-browser Python (Pyodide) for live pages into _assets/pyodide/"
+	@echo "make test-browser  run every notebook page's cells in the browser's Python (live pages, offline)"
 	@echo "make clean      remove _build and caches (keeps .venv)"
 
 $(STAMP): requirements.txt pyproject.toml $(wildcard jupyter-config/*)
@@ -41,7 +43,13 @@ $(NPM_STAMP): package.json package-lock.json
 $(ASSETS_STAMP): $(NPM_STAMP) tools/bundle_assets.py $(shell find browser -type f -not -path "*/node_modules/*") | $(STAMP)
 	$(BIN)/python tools/bundle_assets.py
 
-assets: $(ASSETS_STAMP)
+assets: $(ASSETS_STAMP) live-runtime
+
+# Live pages (issue 30): Pyodide 0.27.7 and its packages from npm and PyPI, every file checked
+# against browser/live/runtime.lock.json (a mismatch stops the build; an unreachable source only
+# disables live code, loudly). Quick when _assets/pyodide/ is already up to date.
+live-runtime: | $(STAMP)
+	$(BIN)/python tools/live_runtime.py fetch
 
 # While the notebooks run, every live widget also draws its frames over a grid of settings into
 # $(FRAMES_DIR) (relubook/widgets/frames.py); the build copies those its pages show into
@@ -74,6 +82,12 @@ test: install
 	$(MAKE) book-fresh
 	RELUBOOK_BUILD_LOG=$(BOOK_LOG) $(BIN)/python -m pytest -p no:cacheprovider tests/test_build_times.py -v
 	$(MAKE) test-site
+
+# Every notebook page made live in Debian's chromium, offline: every cell runs in the browser's
+# Python and its text outputs are compared with the stored ones (tests/site/test_live_nbval.py); every
+# exercise page checks a model and a wrong answer (test_live_page.py).
+test-browser: install
+	RELU_LIVE_NBVAL=1 $(BIN)/python -m pytest -p no:cacheprovider tests/site/test_live_nbval.py tests/site/test_live_page.py -v
 
 # nbval on every notebook under the machine's own kernel and the others (what `make test` proves).
 test-kernels: install

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from livekit import notebook_of, open_live
@@ -132,10 +133,24 @@ def test_a_widget_computes_a_setting_off_the_frame_grid(chapter, chapter_run):
 
 
 # ------------------------------------------------------------------ exercises
-def _solution_and_exercise_cells(name: str) -> tuple[str, int, str]:
-    """The model answer of the cell that ends with checks.<name>(...), and that cell's position."""
-    solution = json.loads(notebook_of("solutions/01_definition.html").read_text())
-    exercise = json.loads(notebook_of(EXERCISE).read_text())
+# Each exercise page's first checked task: a wrong answer the checker must reject with its hint.
+WRONG = {
+    "01_definition": ("relu", "def relu(x):\n    return x\n\n\nchecks.relu(relu)\n"),
+    "02_derivative": ("relu_grad", "def relu_grad(x):\n    return np.ones_like(x)\n\n\nchecks.relu_grad(relu_grad)\n"),
+    "03_variants": ("leaky_relu", "def leaky_relu(x, alpha=0.01):\n    return np.maximum(0, x)\n\n\n"
+                                  "checks.leaky_relu(leaky_relu)\n"),
+    "04_dying_relu": ("dead_fraction", "def dead_fraction(activations):\n    return 0.5\n\n\n"
+                                       "checks.dead_fraction(dead_fraction)\n"),
+    "05_applications": ("xor_weights", "W1 = np.zeros((2, 2))\nb1 = np.zeros(2)\nw2 = np.zeros(2)\nb2 = 0.0\n"
+                                       "checks.xor_weights(W1, b1, w2, b2)\n"),
+}
+EVERY_PAGE = os.environ.get("RELU_LIVE_NBVAL") == "1"  # make test-browser: every exercise page
+
+
+def _solution_and_exercise_cells(stem: str, name: str) -> tuple[str, int, str]:
+    """The model answer of the cell that calls checks.<name>(...), and that cell's position."""
+    solution = json.loads(notebook_of(f"solutions/{stem}.html").read_text())
+    exercise = json.loads(notebook_of(f"exercises/{stem}.html").read_text())
     call = f"checks.{name}("
     model = next("".join(c["source"]) for c in solution["cells"] if c["cell_type"] == "code"
                  and call in "".join(c["source"]))
@@ -154,20 +169,35 @@ def exercise(browser, base_url, site_dir):
     live.close()
 
 
-def test_the_checker_runs_in_the_page(exercise):
-    model, position, _ = _solution_and_exercise_cells("relu")
-    exercise.type_into(position, model)
-    exercise.run_up_to(position)
-    assert "relu: passed" in exercise.output_text(position), exercise.output_text(position)
-    exercise.type_into(position, "def relu(x):\n    return x\n\n\nchecks.relu(relu)\n")
-    exercise.run_up_to(position)
-    text = exercise.output_text(position)
-    assert "relu: not yet" in text and "expected" in text.lower(), text
-    assert not exercise.blocked, exercise.blocked
+@pytest.mark.parametrize("stem", list(WRONG))
+def test_the_checker_runs_in_the_page(request, browser, base_url, site_dir, stem):
+    page = f"exercises/{stem}.html"
+    if page == EXERCISE:
+        live, own = request.getfixturevalue("exercise"), False
+    elif EVERY_PAGE:
+        _needs(page)
+        live, own = open_live(browser, base_url, page), True
+        assert live.start()["state"] == "ready"
+    else:
+        pytest.skip("the other exercise pages are checked by make test-browser")
+    try:
+        name, wrong = WRONG[stem]
+        model, position, _ = _solution_and_exercise_cells(stem, name)
+        live.type_into(position, model)
+        live.run_up_to(position)
+        assert f"{name}: passed" in live.output_text(position), live.output_text(position)
+        live.type_into(position, wrong)
+        live.run_up_to(position)
+        text = live.output_text(position)
+        assert f"{name}: not yet" in text and len(text.splitlines()) >= 2, text  # the report and its hint
+        assert not live.blocked, live.blocked
+    finally:
+        if own:
+            live.close()
 
 
 def test_answers_are_kept_on_the_device_with_a_reset(exercise):
-    _, position, original = _solution_and_exercise_cells("relu")
+    _, position, original = _solution_and_exercise_cells("01_definition", "relu")
     answer = "def relu(x):\n    return x * (x > 0)\n\n\nchecks.relu(relu)\n"
     exercise.type_into(position, answer)
     exercise.tab.reload(wait_until="load")
