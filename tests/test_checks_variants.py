@@ -657,3 +657,45 @@ def test_gradient_flow_prediction_accepts_the_one_layer_prediction():
 def test_gradient_flow_prediction_rejects(value, phrase):
     result = checks.gradient_flow_prediction(value, quiet=True)
     assert result.passed is False and phrase in result.message
+
+
+# ----------------------------------------------------------------------------
+# prelu_slope_grad: one slope per channel (exercise 9, a design task)
+# ----------------------------------------------------------------------------
+def _slope_loop(x, a, grad_out):
+    out = np.zeros(x.shape[1])
+    for i in range(x.shape[0]):
+        for c in range(x.shape[1]):
+            if x[i, c] <= 0:
+                out[c] += grad_out[i, c] * x[i, c]
+    return out
+
+
+@pytest.mark.parametrize("fn", [
+    lambda x, a, g: np.sum(g * np.minimum(x, 0), axis=0),
+    lambda x, a, g: (g * np.where(x > 0, 0.0, x)).sum(axis=0),
+    lambda x, a, g: np.einsum("ic,ic->c", g, np.minimum(x, 0)),
+    _slope_loop,
+    lambda x, a, g: list(np.sum(g * np.minimum(x, 0), axis=0)),
+])
+def test_prelu_slope_grad_accepts(fn):
+    result = checks.prelu_slope_grad(fn, quiet=True)
+    assert result.passed, result.message
+
+
+@pytest.mark.parametrize(("fn", "phrase"), [
+    (lambda x, a, g: g * np.minimum(x, 0), "shared by the whole batch"),
+    (lambda x, a, g: np.sum(g * np.minimum(x, 0), axis=1), "summed over the channels"),
+    (lambda x, a, g: np.mean(g * np.minimum(x, 0), axis=0), "a mean, not a sum"),
+    (lambda x, a, g: np.sum(a * g * np.minimum(x, 0), axis=0), "without the a"),
+    (lambda x, a, g: np.sum(np.minimum(x, 0), axis=0), "grad_out"),
+    (lambda x, a, g: np.sum(g * x, axis=0), "only the negative side"),
+    (lambda x, a, g: np.sum(g * np.where(x > 0, 1.0, a), axis=0), "with respect to x"),
+    (lambda x, a, g: 1.01 * np.sum(g * np.minimum(x, 0), axis=0), "expected"),
+    (lambda x, a, g: 1 / 0, "ZeroDivisionError"),
+    (lambda x, a, g: None, "not implemented yet"),
+    (42, "expected a function"),
+])
+def test_prelu_slope_grad_rejects(fn, phrase):
+    result = checks.prelu_slope_grad(fn, quiet=True)
+    assert result.passed is False and phrase in result.message

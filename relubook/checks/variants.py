@@ -7,6 +7,8 @@
 * :func:`silu` includes ``|x|`` up to ``1e4``;
 * :func:`prelu_grad_alpha` checks the derivative of PReLU with respect to its
   slope (derived on paper first: ``min(0, x)``);
+* :func:`prelu_slope_grad` checks the gradient of a PReLU layer's slopes, one per channel (designed:
+  the sum over the batch of ``grad_out * min(0, x)``);
 * :func:`quiz_nonzero_gradient` takes a set of registry names;
 * :func:`elu_zero_mean_alpha` takes the α found with the variant explorer;
 * :func:`maxout_pieces` takes the ``(w, b)`` pieces of a Maxout unit that
@@ -49,6 +51,7 @@ __all__ = [
     "maxout_pieces",
     "maxout_unit",
     "prelu_grad_alpha",
+    "prelu_slope_grad",
     "quiz_nonzero_gradient",
     "selu_fixed_point",
     "selu_exercise_moments",
@@ -985,3 +988,103 @@ def gradient_flow_prediction(predicted_ratio, *, quiet: bool = False):
         return report(name, False, lines, quiet=quiet)
     except Exception as exc:  # never raise into the notebook
         return report(name, False, [f"could not check your prediction ({type(exc).__name__}: {exc})."], quiet=quiet)
+
+
+# ----------------------------------------------------------------------------
+# Design: the gradient of a PReLU layer's slopes, one per channel
+# ----------------------------------------------------------------------------
+def _prelu_layer(x: np.ndarray, a: np.ndarray) -> np.ndarray:
+    return np.where(x > 0, x, a * x)
+
+
+def _slope_grad_reference(x, a, grad_out) -> np.ndarray:
+    return np.sum(np.asarray(grad_out) * np.minimum(np.asarray(x, dtype=float), 0), axis=0)
+
+
+def _slope_cases() -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:
+    rng = np.random.default_rng(CHECK_SEED + 11)
+    cases = [("a batch of 4 examples with 3 channels", rng.standard_normal((4, 3)), np.array([0.25, 0.1, -0.5]),
+              rng.standard_normal((4, 3)))]
+    x = rng.standard_normal((6, 2))
+    x[:, 1] = np.abs(x[:, 1])  # channel 1 never negative: its slope gets no gradient
+    cases.append(("6 examples, 2 channels, the second never negative", x, np.array([0.25, 0.25]),
+                  rng.standard_normal((6, 2))))
+    cases.append(("one example, 5 channels (a batch of 1)", rng.standard_normal((1, 5)), np.full(5, 0.2),
+                  rng.standard_normal((1, 5))))
+    cases.append(("32 examples, 4 channels", 2 * rng.standard_normal((32, 4)), np.array([0.25, 1.5, 0.0, -1.0]),
+                  rng.standard_normal((32, 4))))
+    return cases
+
+
+def prelu_slope_grad(fn, *, quiet: bool = False):
+    """Check ``prelu_slope_grad(x, a, grad_out)``: ``dL/da`` for a PReLU layer with one slope per channel.
+
+    ``x`` and ``grad_out`` have shape ``(batch, channels)``, ``a`` shape ``(channels,)``; the answer is
+    ``sum over the batch of grad_out * min(0, x)``, shape ``(channels,)``. It is compared with that formula
+    and with a central finite difference of ``L = sum(grad_out * prelu(x, a))``.
+    """
+    name = "prelu_slope_grad"
+    try:
+        if not callable(fn):
+            return report(name, False, [f"expected a function, got {fmt(fn)}.",
+                                        "Pass the function itself: checks.prelu_slope_grad(prelu_slope_grad)."],
+                          quiet=quiet)
+        for what, x, a, g in _slope_cases():
+            want = _slope_grad_reference(x, a, g)
+            h = 1e-6
+            fd = np.array([(np.sum(g * _prelu_layer(x, a + h * e)) - np.sum(g * _prelu_layer(x, a - h * e))) / (2 * h)
+                           for e in np.eye(a.size)])
+            assert np.allclose(fd, want, atol=1e-6)  # the reference is the derivative of the layer's loss
+            where = f"input: {what}; x.shape = {x.shape}, a = {fmt(a)}"
+            try:
+                with np.errstate(all="ignore"):
+                    got = fn(x.copy(), a.copy(), g.copy())
+            except Exception as exc:
+                return report(name, False, [where, f"your function raised {type(exc).__name__}: {exc}",
+                                            "hint: work on whole arrays: grad_out * np.minimum(x, 0), then sum "
+                                            "over the batch axis."], quiet=quiet)
+            if got is None:
+                return report(name, False, ["Write the body of prelu_slope_grad, then run the cell again "
+                                            "(it returned None)."], todo=True, quiet=quiet)
+            try:
+                arr = np.asarray(got, dtype=float)
+            except (TypeError, ValueError):
+                return report(name, False, [where, f"expected an array of shape {a.shape}, got {fmt(got)}."],
+                              quiet=quiet)
+            terms = g * np.minimum(x, 0)
+            if arr.shape != a.shape:
+                hint = ("one slope per channel gets one number: a[c] is used by every example of channel c, and "
+                        "the loss adds up all those uses, so sum over the batch axis (axis=0).")
+                if arr.shape == x.shape:
+                    hint = ("that is one number per example and channel, the gradient of each use of a[c]. a[c] is "
+                            "shared by the whole batch: its gradient is the sum over the batch axis (axis=0).")
+                elif arr.shape == (x.shape[0],):
+                    hint = ("you summed over the channels; the slopes belong to channels, so sum over the batch "
+                            "(axis=0).")
+                return report(name, False, [where, f"expected shape {a.shape} (one number per channel), got "
+                                            f"{arr.shape}.", f"hint: {hint}"], quiet=quiet)
+            if np.allclose(arr, want, rtol=1e-6, atol=1e-9):
+                continue
+            lines = [where, f"expected: {fmt(want)}", f"got:      {fmt(arr)}"]
+            if np.allclose(arr, terms.mean(axis=0), rtol=1e-6, atol=1e-9):
+                lines.append("hint: a mean, not a sum: the loss adds up every use of a[c], so its gradient adds "
+                             "them up too (a mean would also change with the batch size).")
+            elif np.allclose(arr, (a * terms).sum(axis=0), rtol=1e-6, atol=1e-9):
+                lines.append("hint: d(a x)/da is x, without the a.")
+            elif np.allclose(arr, np.minimum(x, 0).sum(axis=0), rtol=1e-6, atol=1e-9):
+                lines.append("hint: the chain rule multiplies by grad_out, the gradient arriving from above.")
+            elif np.allclose(arr, (g * x).sum(axis=0), rtol=1e-6, atol=1e-9):
+                lines.append("hint: only the negative side contains a; where x > 0 the slope gets nothing: "
+                             "np.minimum(x, 0), not x.")
+            elif np.allclose(arr, (g * np.where(x > 0, 1.0, a)).sum(axis=0), rtol=1e-6, atol=1e-9):
+                lines.append("hint: that is the derivative with respect to x (1 or a); the variable here is a.")
+            else:
+                lines.append("hint: for each channel c, add up grad_out[i, c] * min(0, x[i, c]) over the examples i.")
+            return report(name, False, lines, quiet=quiet)
+        return report(name, True, [f"all {len(_slope_cases())} batches, checked against the formula and a finite "
+                                   "difference of the layer's loss.",
+                                   "A shared parameter's gradient is the sum of the gradients of all its uses; a "
+                                   "channel whose inputs are never negative gets none, so its slope never moves."],
+                      quiet=quiet)
+    except Exception as exc:  # never raise into the notebook
+        return report(name, False, [f"the checker itself failed ({type(exc).__name__}: {exc})."], quiet=quiet)
