@@ -466,7 +466,8 @@ class LivePage {
         if (await bindWidget(this, players[i], widgets[i])) bound++;
       }
     }
-    if (original) original.hidden = bound === 0; // the stored outputs give way to the new ones, widgets stay
+    // The stored outputs give way to the new ones; a cell that shows a widget keeps it (live once bound).
+    if (original) original.hidden = widgets.length === 0;
     api.cellRuns.push({ index: cell.index, ok, seconds, native: cell.seconds, widgets: widgets.length, bound, outputs,
       error: result && result.error });
     if (cell.note) {
