@@ -224,7 +224,14 @@ def test_hat_from_decimal_weights_names_no_phantom_kink():
 
     result = checks.hat_from_hinges([(1, -1), (-2, 0), (1, 1), (0.1, 2), (0.2, 2), (-0.3, 2)], quiet=True)
     assert result.passed
-    wrong = checks.hat_from_hinges([(1, -1), (-1, 0), (1, 1), (0.1, 2), (0.2, 2), (-0.3, 2)], quiet=True)
+    from relubook.checks.definition import reset_attempts
+
+    reset_attempts()
+    hinges_ = [(1, -1), (-1, 0), (1, 1), (0.1, 2), (0.2, 2), (-0.3, 2)]
+    first = checks.hat_from_hinges(hinges_, quiet=True)          # a first miss: where, not how much
+    wrong = checks.hat_from_hinges(hinges_, quiet=True)          # the second names the change needed
+    reset_attempts()
+    assert "bends at" not in first.message and "at x = 0 the hat's slope changes" in first.message
     assert "bends at" not in wrong.message and "by -2" in wrong.message  # no phantom kink at x = 2
 
 
