@@ -603,3 +603,34 @@ def test_order_prediction_gives_the_answer_after_a_second_miss():
     second = _run(checks.hinge_order_prediction, 1.5)
     assert "the answer: p = 2.01" in second.message
     assert "not implemented yet" in _run(checks.hinge_order_prediction, None).message
+
+
+# ---------------------------------------------------------------- design: max(a, b) from ReLU
+
+@pytest.mark.parametrize("fn", [
+    lambda a, b, relu: b + relu(a - b),
+    lambda a, b, relu: a + relu(b - a),
+    lambda a, b, relu: (a + b + relu(a - b) + relu(b - a)) / 2,
+    lambda a, b, relu: np.add(b, relu(np.subtract(a, b))),
+])
+def test_max_from_relu_accepts_equivalent_forms(fn):
+    assert _run(checks.max_from_relu, fn).passed
+
+
+@pytest.mark.parametrize("fn, phrase", [
+    (lambda a, b, relu: b - relu(b - a), "smaller one"),
+    (lambda a, b, relu: relu(a - b), "alone"),
+    (lambda a, b, relu: relu(a - b) + relu(b - a), "|a - b|"),
+    (lambda a, b, relu: relu(a) + relu(b), "which ReLU"),
+    (lambda a, b, relu: np.maximum(a, b), "never called"),
+    (lambda a, b, relu: np.append(b + relu(a - b), 0.0), "same shape"),
+    (lambda a, b, relu: 1 / 0, "raised ZeroDivisionError"),
+])
+def test_max_from_relu_rejects_near_misses(fn, phrase):
+    result = _run(checks.max_from_relu, fn)
+    assert result.passed is False and phrase in result.message
+
+
+def test_max_from_relu_todo_and_garbage():
+    assert "not implemented yet" in _run(checks.max_from_relu, lambda a, b, relu: None).message
+    assert _run(checks.max_from_relu, 3).passed is False

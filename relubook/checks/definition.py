@@ -13,8 +13,8 @@ from ..hinges import convergence_order as hinge_convergence_order
 from ._core import Case, check_function, fmt, report, standard_cases
 
 __all__ = ["HAT_HINGES", "KINK_HINGES", "PREDICTION_INPUTS", "PROPERTY_CLAIMS", "TINY_INPUTS", "hat_from_hinges",
-           "hinge_order_prediction", "neuron_target", "predict_kinks", "relu", "relu_identity", "relu_predictions",
-           "relu_properties"]
+           "hinge_order_prediction", "max_from_relu", "neuron_target", "predict_kinks", "relu", "relu_identity",
+           "relu_predictions", "relu_properties"]
 
 #: The inputs of the "predict before you run" exercise, in order.
 PREDICTION_INPUTS = (3.0, -1.0, 0.0, -0.25, 1.5, -100.0, 0.001)
@@ -1016,3 +1016,103 @@ def hinge_order_prediction(order, *, quiet: bool = False):
         return report(name, False, lines, quiet=quiet)
     except Exception as exc:  # never raise into the notebook
         return report(name, False, [f"could not check your prediction ({type(exc).__name__}: {exc})."], quiet=quiet)
+
+
+# ----------------------------------------------------------------------------
+# Design: the larger of two numbers from ReLU
+# ----------------------------------------------------------------------------
+class _CountingReLU:
+    """A correct ReLU that counts its calls."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, x):
+        self.calls += 1
+        return activations.relu(x)
+
+    def __repr__(self) -> str:
+        return "relu"
+
+
+def _max_cases() -> list[tuple]:
+    rng = np.random.default_rng(20_240_601)
+    a, b = 3 * rng.standard_normal(50), 3 * rng.standard_normal(50)
+    return [(np.array([2.0, -1.0, 0.5, -3.0, 4.0]), np.array([1.0, 2.0, 0.5, -4.0, -4.0]), "worked pairs"),
+            (1.5, -2.0, "two single numbers"), (-7.0, -3.0, "two negative numbers"),
+            (a, b, "50 random pairs"), (np.array([1e-300, -1e300]), np.array([-1e-300, 1e300]), "extreme pairs")]
+
+
+def max_from_relu(larger, *, quiet: bool = False):
+    """Check ``larger(a, b, relu)``, which must return ``max(a, b)`` built from the ``relu`` it is given.
+
+    The identity is ``max(a, b) = b + relu(a - b)`` (or any equivalent form, e.g.
+    ``(a + b + relu(a - b) + relu(b - a)) / 2``). Values are compared with a relative tolerance of
+    1e-12, since ``b + (a - b)`` can differ from ``a`` in the last bit. The ``relu`` passed in counts
+    its calls: a function that never calls it did not build the maximum from ReLU (one that calls it
+    and still returns ``np.maximum(a, b)`` is not detected).
+
+    Parameters
+    ----------
+    larger : callable
+        The learner's ``larger(a, b, relu)``.
+    quiet : bool
+        Do not print the report.
+
+    Returns
+    -------
+    Result
+    """
+    name = "max_from_relu"
+    try:
+        if not callable(larger):
+            return report(name, False, [f"expected a function larger(a, b, relu), got {fmt(larger)}.",
+                                        "hint: pass the function itself: checks.max_from_relu(larger)."], quiet=quiet)
+        for a, b, what in _max_cases():
+            spy = _CountingReLU()
+            where = f"input: a = {fmt(a, 50)}, b = {fmt(b, 50)}  ({what})"
+            try:
+                with np.errstate(all="ignore"):
+                    got = larger(a.copy() if isinstance(a, np.ndarray) else a,
+                                 b.copy() if isinstance(b, np.ndarray) else b, spy)
+            except Exception as exc:
+                return report(name, False, [where, f"your function raised {type(exc).__name__}: {exc}",
+                                            "hint: use only +, - and the relu you are given; they work on numbers "
+                                            "and arrays alike."], quiet=quiet)
+            if got is None:
+                return report(name, False, ["Write the body of larger, then run the cell again (it returned None)."],
+                              todo=True, quiet=quiet)
+            expected = np.maximum(a, b)
+            try:
+                g = np.asarray(got, dtype=float).reshape(np.shape(expected))
+            except (TypeError, ValueError):
+                return report(name, False, [where, f"expected {fmt(expected)}, got {fmt(got)}.",
+                                            "hint: return one value per pair, of the same shape as a and b."],
+                              quiet=quiet)
+            close = np.isclose(g, expected, rtol=1e-12, atol=0.0)
+            if not close.all():
+                i = tuple(int(k) for k in np.argwhere(~close)[0]) if np.ndim(expected) else ()
+                ai, bi = np.asarray(a)[i], np.asarray(b)[i]
+                gi = g[i]
+                if np.allclose(g, np.minimum(a, b), rtol=1e-12, atol=0.0):
+                    tip = "that is the smaller one: relu(a - b) is what a exceeds b by, so add it to b, not subtract."
+                elif np.allclose(g, np.maximum(np.subtract(a, b), 0.0), rtol=1e-12, atol=0.0):
+                    tip = "relu(a - b) alone is how much a exceeds b (0 if it does not); start from b and add it."
+                elif np.allclose(g, np.abs(np.subtract(a, b)), rtol=1e-12, atol=0.0):
+                    tip = "that is |a - b|, the distance; the maximum is b plus how much a exceeds b."
+                else:
+                    tip = ("when a <= b the answer is b, when a > b it is b plus the amount a - b: which ReLU gives "
+                           "that amount?")
+                return report(name, False, [where, f"at a = {float(ai):g}, b = {float(bi):g}: expected "
+                                            f"{float(expected[i] if np.ndim(expected) else expected):g}, got "
+                                            f"{float(gi):g}.", f"hint: {tip}"], quiet=quiet)
+            if spy.calls == 0:
+                return report(name, False, [where, "the values are right, but the relu you were given was never "
+                                            "called.", "hint: build the maximum from relu, +, and -, without max "
+                                            "or np.maximum: that is the point of the exercise."], quiet=quiet)
+        return report(name, True, [
+            "max(a, b) built from ReLU held on every case: single numbers, arrays, extreme values.",
+            "max(a, b) = b + relu(a - b): ReLU measures how far a is above b. With b = 0 it is relu itself, and a "
+            "network layer can therefore compute the larger of two of its inputs exactly."], quiet=quiet)
+    except Exception as exc:  # never raise into the notebook
+        return report(name, False, [f"could not check your function ({type(exc).__name__}: {exc})."], quiet=quiet)
