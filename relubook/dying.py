@@ -740,7 +740,6 @@ REMEDIES: dict = {
     "He init": {"init": "he"},
     "batch norm": {"norm": "batch"},
     "clip (norm 1)": {"clip": 1.0},
-    "warm-up (100 steps)": {"warmup": 100},
     "Adam (lr x 0.005)": {"optimizer": "adam"},
     "Leaky ReLU": {"activation": "leaky_relu"},
     "residual": {"residual": True},
