@@ -366,6 +366,9 @@ def execute(paths: list[Path], timeout: int | None = None) -> None:
 # ``portable-myst`` rewrites those constructs into plain markdown links that Sphinx resolves too.
 ADMONITIONS = ("admonition", "attention", "caution", "danger", "error", "hint", "important", "note",
                "seealso", "tip", "warning")
+# Directives jupyterlab-myst renders as the site does, besides admonitions: dropdowns (the options of the
+# self-check questions, tools/sphinx_selfcheck.py; sphinx-design on the site, a <details> in JupyterLab).
+PORTABLE_DIRECTIVES = (*ADMONITIONS, "dropdown")
 CITE_ROLE = re.compile(r"\{cite(?::(?P<kind>[tp]))?\}`(?P<keys>[^`]+)`")
 DOC_ROLE = re.compile(r"\{doc\}`(?:(?P<text>[^`<]*?)\s*<(?P<target>[^`>]+)>|(?P<bare>[^`<>]+))`")
 ANY_ROLE = re.compile(r"\{(?P<name>[A-Za-z][\w:+-]*)\}`(?P<body>[^`]*)`")
@@ -594,7 +597,7 @@ def portability_problems(nb: nbformat.NotebookNode, name: str = "") -> list[str]
             elif m.group("name") == "eq" and m.group("body").strip() not in labels:
                 problems.append(f"{name} cell {k}: {m.group(0)} names no equation of this notebook")
         for m in DIRECTIVE.finditer(cell.source):
-            if m.group("fence").startswith("`") or m.group("name") not in ADMONITIONS:
+            if m.group("fence").startswith("`") or m.group("name") not in PORTABLE_DIRECTIVES:
                 problems.append(f"{name} cell {k}: directive {m.group(0).strip()}")
     return problems
 
