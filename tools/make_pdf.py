@@ -155,6 +155,11 @@ def check_pdf(out: Path, facts: dict) -> list[str]:
                              check=True).stdout.splitlines()[2:]
     if len(listing) < facts["images"]:
         problems.append(f"the PDF holds {len(listing)} images, the page shows {facts['images']}")
+    # Self-check questions print in their chapter without answers and again in the answers appendix.
+    asked = re.findall(r"\b(?:Self-check|Prediction|Review) \d+\.", text)
+    if asked and ("Answers to the self-checks" not in text or len(asked) % 2):
+        problems.append(f"{len(asked)} self-check labels in the PDF: every question must print in its chapter "
+                        "and once more in the answers appendix")
     raw = re.findall(r"\\\(|\\\)|\\\[|\\\]|\$\$", text)
     if raw:
         problems.append(f"math left as TeX source in the PDF: {raw[:5]}")

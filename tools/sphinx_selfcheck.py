@@ -76,6 +76,10 @@ class Question:
     title_nodes: list = field(default_factory=list)  # the question, as nodes (math kept)
 
     @property
+    def label(self) -> str:
+        return "Prediction" if self.predict else "Review" if self.review else "Self-check"
+
+    @property
     def qid(self) -> str:
         return f"{self.docname}#selfcheck-{self.number}"
 
@@ -180,8 +184,7 @@ def _doctree_read(app: Any, doctree: nodes.document) -> None:
         admonition["ids"].append(f"selfcheck-{number}")
         title = next((c for c in admonition.children if isinstance(c, nodes.title)), None)
         if title is not None:
-            label = "Prediction" if question.predict else "Review" if question.review else "Self-check"
-            title.insert(0, nodes.Text(f"{label} {number}. "))
+            title.insert(0, nodes.Text(f"{question.label} {number}. "))
         admonition["classes"].append(f"selfcheck-{question.kind}")
         found.append(question)
     if found:
@@ -241,7 +244,7 @@ def _doctree_resolved(app: Any, doctree: nodes.document, docname: str) -> None:
             for q in questions[doc]:
                 item = nodes.list_item()
                 head = nodes.paragraph()
-                head += nodes.strong("", f"Self-check {q.number}. ")
+                head += nodes.strong("", f"{q.label} {q.number}. ")
                 head += [t.deepcopy() for t in q.title_nodes] or [nodes.Text(q.title)]
                 item += head
                 for node in q.answer:
