@@ -242,13 +242,16 @@ def activation_rms(depth: int, width: int, activation: str = "relu", init="defau
 
 def gradient_norms(depth: int, width: int, activation: str = "relu", init="default",
                    rng: np.random.Generator | int = 0, n_samples: int = 64, *, scale: float = 1.0,
-                   wrt: str = "weights") -> np.ndarray:
+                   wrt: str = "weights", readout: str = "linear") -> np.ndarray:
     """Norm of the gradient that reaches every layer, at initialisation.
 
-    The loss is a random linear read-out of the last layer,
+    By default the loss is a random linear read-out of the last layer,
     ``L = mean over samples of g . h_depth`` with ``g`` standard normal, so
     that the gradient arriving at the top has the same size whatever the
-    activation. It is then propagated back with the chain rule:
+    activation and the weight scale. With ``readout="squared"`` it is the squared error
+    ``L = mean over samples of ||h_depth - t||^2 / 2`` against a standard-normal target ``t``
+    (drawn where ``g`` would be), whose gradient ``h_depth - t`` depends on the network's output.
+    The gradient is then propagated back with the chain rule:
     ``dL/dz_l = dL/dh_l * f'(z_l)``, ``dL/dW_l = h_{l-1}^T dL/dz_l`` and
     ``dL/dh_{l-1} = dL/dz_l W_l^T``.
 
@@ -259,6 +262,8 @@ def gradient_norms(depth: int, width: int, activation: str = "relu", init="defau
     wrt : {"weights", "preactivations"}
         Report the Frobenius norm of ``dL/dW_l`` (what gradient descent uses)
         or of ``dL/dz_l``.
+    readout : {"linear", "squared"}
+        The loss on the last layer (see above).
 
     Returns
     -------
@@ -268,8 +273,11 @@ def gradient_norms(depth: int, width: int, activation: str = "relu", init="defau
     """
     if wrt not in ("weights", "preactivations"):
         raise ValueError(f"wrt must be 'weights' or 'preactivations', got {wrt!r}")
+    if readout not in ("linear", "squared"):
+        raise ValueError(f"readout must be 'linear' or 'squared', got {readout!r}")
     act, rng, hs, zs, ws = _forward(depth, width, activation, init, rng, n_samples, scale)
-    grad_h = rng.standard_normal(hs[-1].shape) / hs[-1].shape[0]
+    top = rng.standard_normal(hs[-1].shape)          # the read-out g, or the target t
+    grad_h = (top if readout == "linear" else hs[-1] - top) / hs[-1].shape[0]
     norms = np.empty(len(ws))
     for layer in range(len(ws) - 1, -1, -1):
         grad_z = grad_h * act.grad(zs[layer])
@@ -325,12 +333,12 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x, h: float = 1e-6) -> 
 
 def gradient_norms_over_seeds(depth: int, width: int, activation: str = "relu", init="default",
                               seeds: Sequence[int] = range(10), n_samples: int = 64, *, scale: float = 1.0,
-                              wrt: str = "preactivations") -> np.ndarray:
+                              wrt: str = "preactivations", readout: str = "linear") -> np.ndarray:
     """:func:`gradient_norms` for several independently drawn networks, one per seed.
 
     Parameters
     ----------
-    depth, width, activation, init, n_samples, scale, wrt
+    depth, width, activation, init, n_samples, scale, wrt, readout
         As in :func:`gradient_norms` (here ``wrt`` defaults to the back-propagated
         signal ``dL/dz_l``).
     seeds : sequence of int
@@ -344,8 +352,8 @@ def gradient_norms_over_seeds(depth: int, width: int, activation: str = "relu", 
     seeds = list(seeds)
     if not seeds:
         raise ValueError("seeds must name at least one seed")
-    return np.array([gradient_norms(depth, width, activation, init, int(s), n_samples, scale=scale, wrt=wrt)
-                     for s in seeds])
+    return np.array([gradient_norms(depth, width, activation, init, int(s), n_samples, scale=scale, wrt=wrt,
+                                    readout=readout) for s in seeds])
 
 
 # ----------------------------------------------------------------------------

@@ -38,10 +38,41 @@ def test_relu_grad_rejects_a_boolean_mask():
     assert "boolean mask" in r.message and ".astype(x.dtype)" in r.message
 
 
-def test_relu_grad_dtype_note_names_the_dtype_returned():
-    r = checks.relu_grad(lambda x: (np.asarray(x) > 0).astype(int), quiet=True)
+@pytest.mark.parametrize(("fn", "phrase"), [
+    (lambda x: (np.asarray(x) > 0).astype(int), "int64"),
+    (lambda x: (np.asarray(x) > 0).astype(np.float16), "float16"),
+    (lambda x: (np.asarray(x) > 0).astype(float), "float64"),          # float64 for a float32 array
+    (lambda x: np.where(np.asarray(x) > 0, 1, 0), "int64"),
+    (lambda x: int(x > 0) if np.ndim(x) == 0 else (x > 0).astype(x.dtype), "int"),   # a Python int for a float
+])
+def test_relu_grad_refuses_another_dtype_than_the_inputs(fn, phrase):
+    # the task asks for the input's floating dtype; the values of these answers are right
+    r = checks.relu_grad(fn, quiet=True)
+    assert r.passed is False, r.message
+    assert phrase in r.message and "astype(x.dtype)" in r.message, r.message
+
+
+@pytest.mark.parametrize("fn", [
+    lambda x: (np.asarray(x) > 1e-6).astype(np.asarray(x).dtype),      # a threshold instead of 0
+    lambda x: (np.asarray(x) > 1e-9).astype(np.asarray(x).dtype),
+    lambda x: (np.asarray(x) > -1e-9).astype(np.asarray(x).dtype),
+    lambda x: (np.asarray(x) >= 1e-300).astype(np.asarray(x).dtype),
+])
+def test_relu_grad_refuses_thresholds_near_zero(fn):
+    r = checks.relu_grad(fn, quiet=True)
+    assert r.passed is False, r.message
+    assert "within 1e-6 of 0" in r.message or "1.e-08" in r.message, r.message   # named the tiny input
+
+
+@pytest.mark.parametrize("fn", [
+    lambda x: (np.asarray(x) > 0).astype(np.asarray(x).dtype),
+    lambda x: np.sign(np.maximum(np.asarray(x), 0)),                    # sign of relu: 0 at 0
+    lambda x: np.heaviside(np.asarray(x), np.asarray(0, dtype=np.asarray(x).dtype)),
+    lambda x: np.where(np.asarray(x) > 0, np.ones_like(x), np.zeros_like(x)),
+])
+def test_relu_grad_accepts_styles_that_keep_the_dtype(fn):
+    r = checks.relu_grad(fn, quiet=True)
     assert r.passed, r.message
-    assert "returns int64" in r.message and "float64 array" not in r.message
 
 
 @pytest.mark.parametrize(("fn", "phrase"), [
@@ -127,6 +158,30 @@ def test_relu_layer_backward_passes_float64_values_with_a_dtype_note(fn):
     assert "Note" not in clean.message and clean.details["keeps_dtype"] is True
 
 
+@pytest.mark.parametrize("fn", [
+    lambda x, g: g * (np.asarray(x) > 1e-6),
+    lambda x, g: g * (np.asarray(x) > 1e-12),
+    lambda x, g: np.where(np.asarray(x) > 1e-7, g, 0 * g),
+])
+def test_relu_layer_backward_refuses_thresholds_near_zero(fn):
+    r = checks.relu_layer_backward(fn, quiet=True)
+    assert r.passed is False, r.message
+    assert "within 1e-6 of 0" in r.message
+
+
+def test_dtype_note_says_what_numpy_really_promotes_to():
+    half = checks.relu_layer_backward(lambda x, g: (g * (x > 0)).astype(np.float16) if np.ndim(g) else g * (x > 0),
+                                      quiet=True)
+    assert half.passed is False or "float16 times float32 stays float32" in half.message
+    note = cd._dtype_note(lambda x, g: (g * (x > 0)).astype(np.float16), [1.0, 2.0, -3.0], keep="k")
+    assert "float16 times float32 stays float32" in note and "float64" not in note
+    note = cd._dtype_note(lambda x, g: (g * (x > 0)).astype(np.float64), [1.0, 2.0, -3.0], keep="k")
+    assert "float64 times float32 gives float64" in note
+    note = cd._dtype_note(lambda x, g: (g * (x > 0)).astype(np.int64), [1.0, 2.0, -3.0], keep="k")
+    assert "int64 times float32 gives float64" in note
+    assert np.result_type(np.float16, np.float32) == np.float32       # the fact the note states
+
+
 def test_relu_layer_backward_rejects_out_of_range_at_zero():
     r = checks.relu_layer_backward(lambda x, g: g * (x > 0) + 2 * g * (x == 0), quiet=True)
     assert r.passed is False
@@ -188,7 +243,7 @@ def test_signal_accepts_he_function_and_list():
     (lambda n: 2 / n, "shrunk"),
 ])
 def test_signal_rejects_wrong_scales(init, phrase):
-    r = checks.signal_50_layers(init, quiet=True)
+    r = checks.signal_50_layers(init, quiet=True, measure=False)
     assert r.passed is False
     assert phrase in r.message, r.message
 
@@ -205,7 +260,7 @@ def test_signal_rejects_wrong_scales(init, phrase):
     ({"std": 1}, "function"),
 ])
 def test_signal_survives_garbage(init, phrase):
-    r = checks.signal_50_layers(init, quiet=True)
+    r = checks.signal_50_layers(init, quiet=True, measure=False)
     assert r.passed is False
     assert phrase in r.message, r.message
 
@@ -362,6 +417,23 @@ def test_vanishing_depth_prediction_exact_and_off_by_one():
 # ----------------------------------------------------------------------------
 # central_difference_prediction
 # ----------------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def _fresh_misses():
+    cd._MISSES.clear()
+    yield
+    cd._MISSES.clear()
+
+
+def test_central_difference_prediction_hint_first_then_the_answer():
+    first = checks.central_difference_prediction(1.0, 1.0, quiet=True)
+    assert first.passed is False and "hint:" in first.message and "0.6" not in first.message
+    second = checks.central_difference_prediction(1.0, 0.5, quiet=True)
+    assert second.passed is False and "the answer, worked out" in second.message and "= 0.6" in second.message
+    assert checks.central_difference_prediction(1.0, 0.6, quiet=True).passed
+    again = checks.central_difference_prediction(0.5, 0.6, quiet=True)     # a pass resets the count
+    assert "hint:" in again.message and "worked out" not in again.message
+
+
 def test_central_difference_prediction_accepts_exact_and_computed():
     assert checks.central_difference_prediction(1.0, 0.6, quiet=True).passed
     fd = [(max(0.01 + h, 0) - max(0.01 - h, 0)) / (2 * h) for h in (0.005, 0.05)]
@@ -380,3 +452,93 @@ def test_central_difference_prediction_rejects_without_the_answer(small, large, 
     assert r.passed is False
     assert phrase in r.message, r.message
     assert "0.6" not in r.message.replace("0.06", "")
+
+
+# ----------------------------------------------------------------------------
+# relu_backward_from_output: derive the backward pass from h = relu(x)
+# ----------------------------------------------------------------------------
+def _from_output_copying(h, g):
+    out = np.array(g, copy=True)
+    if out.ndim == 0:
+        return float(g) if h > 0 else 0.0
+    out[~(np.asarray(h) > 0)] = 0
+    return out
+
+
+@pytest.mark.parametrize("fn", [
+    lambda h, g: g * (h > 0),
+    lambda h, g: np.where(np.asarray(h) > 0, g, np.zeros_like(g)),
+    lambda h, g: g * np.sign(h),                      # sign of a ReLU output is the mask
+    _from_output_copying,
+])
+def test_relu_backward_from_output_accepts(fn):
+    r = checks.relu_backward_from_output(fn, quiet=True)
+    assert r.passed, r.message
+
+
+def _from_output_mutating(h, g):
+    g[np.asarray(h) <= 0] = 0
+    return g
+
+
+@pytest.mark.parametrize(("fn", "phrase"), [
+    (lambda h, g: g * (h >= 0), "inactive ones too"),
+    (lambda h, g: g * h, "the output h"),
+    (lambda h, g: g, "inactive"),
+    (lambda h, g: (np.asarray(h) > 0).astype(np.asarray(g).dtype), "only the mask"),
+    (lambda h, g: -g * (h > 0), "sign is flipped"),
+    (lambda h, g: g * (np.asarray(h) > 1e-6), "h = "),
+    (_from_output_mutating, "in place"),
+    (_raises, "RuntimeError"),
+    (_none, "not implemented"),
+])
+def test_relu_backward_from_output_rejects(fn, phrase):
+    r = checks.relu_backward_from_output(fn, quiet=True)
+    assert r.passed is False
+    assert phrase in r.message, r.message
+
+
+# ----------------------------------------------------------------------------
+# signal_doubling: design stds that double the RMS over 50 layers
+# ----------------------------------------------------------------------------
+_HE = math.sqrt(2 / cd.SIGNAL_WIDTH)
+
+
+@pytest.mark.parametrize("init", [
+    lambda n: 2 ** (1 / 50) * np.sqrt(2 / n),
+    lambda n: np.sqrt(2 * 2 ** (1 / 25) / n),                      # the same, written on the variance
+    [2 ** (1 / 50) * _HE] * 50,
+    [2 ** (1 / 10) * _HE] * 10 + [_HE] * 40,                      # all the growth in the first 10 layers
+    lambda n: 2 ** (1 / 49) * np.sqrt(2 / n),                      # 49 steps: 2.03, inside the margin
+])
+def test_signal_doubling_accepts_designs(init):
+    r = checks.signal_doubling(init, quiet=True, measure=False)
+    assert r.passed, r.message
+
+
+@pytest.mark.parametrize(("init", "phrase"), [
+    (lambda n: np.sqrt(2 / n), "keeps the RMS"),
+    (lambda n: np.sqrt(2 * 2 ** (1 / 50) / n), "not to their variance"),
+    (lambda n: 2 ** (1 / 25) * np.sqrt(2 / n), "4 times"),
+    (lambda n: 2 * np.sqrt(2 / n), "2 ** 50"),
+    ([_HE / 1.2] * 5 + [_HE * 1.2 ** (5 / 45) * 2 ** (1 / 45)] * 45, "below the input's"),
+    (None, "not implemented"),
+    (_raises, "RuntimeError"),
+    (lambda n: "big", "positive number"),
+])
+def test_signal_doubling_rejects(init, phrase):
+    r = checks.signal_doubling(init, quiet=True, measure=False)
+    assert r.passed is False
+    assert phrase in r.message, r.message
+
+
+def test_signal_doubling_margin_is_symmetric_in_ratio():
+    lo, hi = 2 ** (1 - cd.DOUBLING_TOLERANCE), 2 ** (1 + cd.DOUBLING_TOLERANCE)
+    for end, ok in ((lo * 1.01, True), (hi / 1.01, True), (lo / 1.01, False), (hi * 1.01, False)):
+        assert checks.signal_doubling([_HE * end ** (1 / 50)] * 50, quiet=True, measure=False).passed is ok, end
+
+
+def test_signal_doubling_reports_a_measured_run():
+    r = checks.signal_doubling(lambda n: 2 ** (1 / 50) * np.sqrt(2 / n), quiet=True)
+    assert r.passed and "measured on 8 networks" in r.message
+    assert 1.0 < r.details["ratios"][-1] < 4.0        # the run scatters around the expected 2

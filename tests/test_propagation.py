@@ -157,3 +157,15 @@ def test_gradient_flow_validates_and_vanishing_depth_is_first_crossing():
     assert propagation.vanishing_depth("relu", 1e-6, max_depth=8) is None
     sig = propagation.gradient_flow("sigmoid", 20)
     assert sig.shape == (20,) and sig[0] / sig[-1] < 1e-8
+
+
+def test_squared_readout_depends_on_the_scale_and_linear_does_not():
+    lin = [propagation.gradient_norms(12, 16, "relu", "he", 3, 8, scale=c, wrt="weights") for c in (0.8, 1.0, 1.2)]
+    sq = [propagation.gradient_norms(12, 16, "relu", "he", 3, 8, scale=c, wrt="weights", readout="squared")
+          for c in (0.8, 1.0, 1.2)]
+    profiles = [v / v[-1] for v in lin]
+    np.testing.assert_allclose(profiles[0], profiles[1], rtol=1e-9)
+    np.testing.assert_allclose(profiles[2], profiles[1], rtol=1e-9)
+    assert not np.allclose(sq[1] / sq[1][-1], sq[2] / sq[2][-1], rtol=1e-3)
+    with pytest.raises(ValueError, match="readout"):
+        propagation.gradient_norms(3, 4, readout="cubic")

@@ -7,19 +7,30 @@ import numpy as np
 from .. import activations, propagation
 from ._core import CHECK_SEED, Case, check_function, fmt, report, standard_cases
 
-__all__ = ["backward_signal_factor", "central_difference_prediction", "he_std", "relu_grad", "relu_layer_backward",
-           "sigmoid_vanishing_depth",
-           "signal_50_layers", "two_layer_gradient", "two_layer_net", "vanishing_depth_prediction"]
+__all__ = ["backward_signal_factor", "central_difference_prediction", "he_std", "relu_backward_from_output",
+           "relu_grad", "relu_layer_backward", "sigmoid_vanishing_depth", "signal_50_layers", "signal_doubling",
+           "two_layer_gradient", "two_layer_net", "vanishing_depth_prediction"]
 
-_CONVENTIONS = {0.0: "0, the convention of PyTorch, TensorFlow, JAX and d2l",
-                1.0: "1, the right-hand slope", 0.5: "0.5, the average of both one-sided slopes"}
+_CONVENTIONS = {0.0: "0, the convention of the dedicated ReLU operations (torch.relu, TensorFlow's Relu, "
+                     "jax.nn.relu) and of d2l",
+                1.0: "1, the right-hand slope (what torch.clamp(x, min=0) gives)",
+                0.5: "0.5, the average of both one-sided slopes (what torch.maximum and jnp.maximum give at a tie)"}
 
 
 def _compare_relu_grad(args, expected, got):
-    if np.asarray(got).dtype == np.bool_:
+    got_dtype = np.asarray(got).dtype
+    if got_dtype == np.bool_:
         return (f"you returned the boolean mask {fmt(got)}: the right pattern, but not yet a number "
                 "(-mask raises a TypeError and mask + mask is still True). Turn it into the input's "
                 "floating dtype: (x > 0).astype(x.dtype)")
+    want = np.asarray(args[0]).dtype if isinstance(args[0], np.ndarray) else np.dtype(np.float64)
+    if got_dtype != want and (isinstance(args[0], np.ndarray) or got_dtype.kind != "f"):
+        why = {"i": "integers: -grad and grad / 2 then behave differently from the floats of the network",
+               "u": "unsigned integers: -grad wraps around to huge numbers",
+               "f": "another floating dtype: float16 keeps only about 3 significant digits, and float64 "
+                    "doubles the memory of a float32 network"}.get(got_dtype.kind, "not a floating dtype")
+        return (f"the values may be right, but for {want} input you returned {got_dtype}, {why}. The task asks "
+                "for the input's floating dtype: (x > 0).astype(x.dtype)")
     x = np.asarray(args[0], dtype=np.float64)
     g = np.asarray(got, dtype=np.float64).reshape(x.shape)
     at0 = x == 0
@@ -37,6 +48,10 @@ def _compare_relu_grad(args, expected, got):
 
 
 def _diagnose_relu_grad(args, expected, got) -> str | None:
+    if np.asarray(got).dtype.kind not in "fb":
+        return "(x > 0).astype(x.dtype) gives 0.0 and 1.0 in the input's dtype; np.asarray(x) first for a number."
+    if isinstance(args[0], np.ndarray) and np.asarray(got).dtype != args[0].dtype:
+        return "(x > 0).astype(x.dtype) keeps the input's dtype; .astype(float) always gives float64."
     x = np.asarray(args[0], dtype=float)
     g = np.asarray(got, dtype=float)
     if g.shape == x.shape and np.allclose(g, np.maximum(0, x)):
@@ -54,7 +69,12 @@ _RELU_GRAD_DTYPE_HINT = ("hint: keep the input's dtype: (x > 0).astype(x.dtype) 
 
 
 def _dtype_note(fn, *args_after_x, keep: str = RELU_GRAD_HINT_CODE[1].removeprefix("return ")) -> str:
-    """A note when ``fn`` returns another dtype than float32 for float32 inputs (the values were right)."""
+    """A note when ``fn`` returns another dtype than float32 for float32 inputs (the values were right).
+
+    The note states what NumPy really does with that dtype next to float32 (``np.result_type``):
+    float64 or int64 promote a float32 network's arrays to float64; float16 does not promote
+    (float16 x float32 is float32) but has rounded the values to about 3 significant digits.
+    """
     try:
         x = np.array([-1.5, 0.0, 2.0], dtype=np.float32)
         got = np.asarray(fn(x.copy(), *(np.asarray(a, dtype=np.float32) for a in args_after_x)))
@@ -62,21 +82,38 @@ def _dtype_note(fn, *args_after_x, keep: str = RELU_GRAD_HINT_CODE[1].removepref
         return ""
     if got.dtype == np.float32:
         return ""
-    return (f"\n   Note: for float32 input your function returns {got.dtype}. The values are right, and "
-            f"mixing dtypes is harmless here, but in a float32 network {got.dtype} makes NumPy promote what "
-            f"it touches to float64, which doubles the memory: {keep} keeps the input's dtype.")
+    mixed = np.result_type(got.dtype, np.float32)
+    if mixed == np.float32:
+        effect = (f"{got.dtype} times float32 stays float32, so nothing spreads, but a gradient stored in "
+                  f"{got.dtype} has lost digits (float16 keeps about 3)")
+    else:
+        effect = (f"{got.dtype} times float32 gives {mixed}, so in a float32 network it promotes what it "
+                  f"touches to {mixed}, which doubles the memory")
+    return (f"\n   Note: for float32 input your function returns {got.dtype}. The values are right, but "
+            f"{effect}: {keep} keeps the input's dtype.")
+
+
+#: Positive and negative numbers closer to 0 than any threshold a learner might slip in
+#: (``x > 1e-6``, ``x > -1e-9``): the smallest normal and subnormal float64 and float32 numbers among them.
+TINY = (1e-7, -1e-7, 1e-12, 1e-300, -1e-300, 5e-324, -5e-324)
+TINY32 = (1e-7, -1e-7, 1e-30, -1e-30, 1e-45, -1e-45)
+
+
+def _tiny_cases() -> list[Case]:
+    return [Case((np.array(TINY),), "numbers within 1e-6 of 0, down to the smallest float64"),
+            Case((np.array(TINY32, dtype=np.float32),), "float32 numbers within 1e-6 of 0")]
 
 
 def relu_grad(fn, *, quiet: bool = False):
     """Check a learner's ``relu_grad(x)``; any value in [0, 1] is accepted at exactly 0.
 
-    The function must work on arrays of any shape and on a single number. The
-    values are what is checked: a float64 answer for a float32 input passes (as
-    the chapter's ``(x > 0).astype(float)`` and ``np.where(x > 0, 1.0, 0.0)``
-    do), with a note on keeping the dtype. The report says which convention the
-    learner chose at 0.
+    The function must work on arrays of any shape and on a single number, and return the input's
+    floating dtype (float32 for float32 arrays, float64 for float64 arrays and Python floats), as
+    the task asks: a boolean, integer, float16 or float64-for-float32 answer fails with the reason.
+    Inputs within 1e-6 of 0 (down to subnormal numbers) catch thresholds such as ``x > 1e-6``.
+    The report says which convention the learner chose at 0.
     """
-    cases = standard_cases() + [Case((np.zeros(4),), "a vector of zeros (the kink)")]
+    cases = standard_cases() + _tiny_cases() + [Case((np.zeros(4),), "a vector of zeros (the kink)")]
     result = check_function(
         "relu_grad", fn, activations.relu_grad, cases, compare=_compare_relu_grad,
         diagnose=_diagnose_relu_grad, require_dtype=False,
@@ -96,7 +133,7 @@ def relu_grad(fn, *, quiet: bool = False):
         result.message += f"\n   At x = 0 you chose {convention}."
         if convention.startswith("1,"):
             result.message += (" As with x >= 0: every value in [0, 1] is a subgradient at the kink, so 1 is "
-                               "as correct as 0; libraries pick 0.")
+                               "as correct as 0; the dedicated ReLU operations pick 0.")
         result.message += note
     if not quiet:
         print(result.message)
@@ -114,6 +151,9 @@ def _backward_cases() -> list[Case]:
         Case((2.0, 3.0), "single numbers, x > 0"),
         Case((-2.0, 3.0), "single numbers, x < 0"),
         Case((np.array([-1.0, 0.0, 0.0, 2.0]), np.array([1.0, 2.0, -3.0, 4.0])), "x containing exact zeros"),
+        Case((np.array(TINY), np.linspace(1.0, 2.0, len(TINY))), "x within 1e-6 of 0, down to the smallest float64"),
+        Case((np.array(TINY32, dtype=np.float32), np.linspace(1.0, 2.0, len(TINY32)).astype(np.float32)),
+             "float32 x within 1e-6 of 0"),
     ]
     for shape in ((6,), (3, 4), (2, 3, 4)):
         for dtype in (np.float64, np.float32):
@@ -236,6 +276,91 @@ def _which_argument_mutated(fn) -> tuple[Case, str] | None:
 
 
 # ----------------------------------------------------------------------------
+# relu_backward_from_output(h, grad_out): the backward pass from the saved output
+# ----------------------------------------------------------------------------
+def _from_output_cases() -> list[Case]:
+    cases = []
+    for case in _backward_cases():
+        x, g = case.args
+        h = np.maximum(0, x) if isinstance(x, np.ndarray) else max(float(x), 0.0)
+        cases.append(Case((h, g), case.description.replace("x ", "h ").replace("x,", "h,")))
+    rng = np.random.default_rng(CHECK_SEED + 3)
+    x = rng.standard_normal(12)
+    cases.append(Case((np.maximum(0, x), rng.standard_normal(12) + 3.0),
+                      "a layer with several inactive units (h = 0) and positive upstream gradients"))
+    return cases
+
+
+def _reference_from_output(h, grad_out):
+    h = np.asarray(h)
+    g = np.asarray(grad_out)
+    out = g * (h > 0)
+    return out.astype(g.dtype) if out.ndim else float(out)
+
+
+def _compare_from_output(args, expected, got):
+    h = np.asarray(args[0], dtype=np.float64)
+    g_out = np.asarray(args[1], dtype=np.float64)
+    g = np.asarray(got, dtype=np.float64).reshape(h.shape)
+    e = np.asarray(expected, dtype=np.float64).reshape(h.shape)
+    bad = ~(np.abs(g - e) <= 1e-5 * (1 + np.abs(e)))
+    if bad.any():
+        i = tuple(int(k) for k in np.argwhere(bad)[0])
+        return (f"expected: {fmt(expected)}\n   got:      {fmt(got)}\n"
+                f"   first wrong value at h = {fmt(h[i])}, grad_out = {fmt(g_out[i])}: expected {fmt(e[i])}, "
+                f"got {fmt(g[i])}")
+    return None
+
+
+def _diagnose_from_output(args, expected, got) -> str | None:
+    h = np.asarray(args[0], dtype=float)
+    g_out = np.asarray(args[1], dtype=float)
+    try:
+        g = np.asarray(got, dtype=float).reshape(h.shape)
+    except (TypeError, ValueError):
+        return None
+    if np.allclose(g, g_out * (h >= 0)):
+        return ("every output of a ReLU is >= 0, so (h >= 0) lets the gradient through every unit, the inactive "
+                "ones too. At h = 0 you cannot tell whether x was 0 or negative, and for a negative x the "
+                "derivative is 0: only h > 0 is safe.")
+    if np.allclose(g, g_out):
+        return "you returned grad_out unchanged: units whose output is 0 were inactive and pass no gradient."
+    if np.allclose(g, g_out * h):
+        return ("you multiplied by the output h, a value; the chain rule needs the derivative, which the output "
+                "tells you through where it is positive.")
+    if np.allclose(g, (h > 0).astype(float)):
+        return "that is only the mask, the local derivative; the chain rule multiplies it by grad_out."
+    if np.allclose(g, -(g_out * (h > 0))) and np.any(g_out * (h > 0) != 0):
+        return "the sign is flipped: grad_out already is dL/dh, so multiply it by the mask with no minus sign."
+    return None
+
+
+def relu_backward_from_output(fn, *, quiet: bool = False):
+    """Check ``relu_backward_from_output(h, grad_out)``: the backward pass from the saved output ``h = relu(x)``.
+
+    The answer is ``grad_out * (h > 0)``: ``h > 0`` exactly where ``x > 0``. At ``h = 0`` the input
+    may have been 0 or negative, so the only value right for both is 0: ``h >= 0`` (which passes every
+    unit, since every ``h`` is at least 0) fails with that reason. Cases include layers with inactive
+    units, tiny positive outputs and float32 arrays; the function must not modify its arguments.
+    PyTorch's rule for ``relu`` is written this way, from its result.
+    """
+    result = check_function(
+        "relu_backward_from_output", fn, _reference_from_output, _from_output_cases(), arg_names=("h", "grad_out"),
+        compare=_compare_from_output, diagnose=_diagnose_from_output, require_dtype=False,
+        hint="the output h = relu(x) is positive exactly where x is; where h is 0 the unit passed nothing.",
+        quiet=True,
+    )
+    if result.passed:
+        note = _dtype_note(fn, [1.0, 2.0, -3.0], keep="grad_out * (h > 0)")
+        result.details["keeps_dtype"] = not note
+        result.message += ("\n   Saving the output instead of the input is what PyTorch's relu does; it is also why "
+                           "its value at 0 has to be 0." + note)
+    if not quiet:
+        print(result.message)
+    return result
+
+
+# ----------------------------------------------------------------------------
 # he_std(fan_in)
 # ----------------------------------------------------------------------------
 _FAN_INS = (64, 1, 2, 3, 16, 100, 256, 784, 4096)  # 64 first: every usual mistake differs there
@@ -300,17 +425,32 @@ def he_std(fn, *, quiet: bool = False):
 SIGNAL_DEPTH = 50
 SIGNAL_WIDTH = 256
 SIGNAL_SAMPLES = 32
-# The checker measures the RMS, sqrt(mean(h**2)), because that is what He's derivation keeps; the
-# std of ReLU outputs sits about sqrt(1 - 1/pi) = 0.83 below it (their mean is positive), which
-# left He's correct answer at 0.517, just inside the 0.5 bound. With the RMS and 8 networks He's
-# ratios at CHECK_SEED lie between 0.78 and 1.16 (0.69 to 1.45 over seeds 0-39), far from 0.5 and 2,
-# while 5% too little or too much weight variance still leaves the band within 50 layers.
 SIGNAL_NETWORKS = 8
+# The window is set by He's derivation, not by one seeded run: a ReLU layer multiplies the expected
+# mean square by fan_in * std**2 / 2, so the expected RMS after layer l is the product of
+# std_k / sqrt(2 / fan_in) over k <= l. The answer passes when that product stays within a factor 2
+# of 1 (SIGNAL_BAND) at every layer: for one std for all 50 layers, within 2 ** (1/50) = 1.4 % of He's
+# on either side, symmetric in ratio. A measured run (8 networks of width 256, the RMS
+# sqrt(mean(h**2)), which is what He keeps) is reported beside it; its own noise (He's ratios
+# 0.78-1.16 at CHECK_SEED) would make a window on the measurement lopsided.
 SIGNAL_BAND = (0.5, 2.0)
 
 
-def signal_50_layers(init_std, *, quiet: bool = False):
-    """Run a 50-layer ReLU network and check every layer's activation RMS is within a factor 2 of the input's.
+def expected_rms_ratios(stds) -> np.ndarray:
+    """The expected RMS of layers 1..L over the input's, for ReLU layers with weight stds ``stds``."""
+    he = np.sqrt(2.0 / SIGNAL_WIDTH)
+    return np.exp(np.cumsum(np.log(np.asarray(stds, dtype=float) / he)))
+
+
+def _measured_ratios(stds) -> np.ndarray:
+    """RMS of layers 1..50 over the input's, pooled over 8 seeded networks of width 256."""
+    measured = propagation.activation_rms(SIGNAL_DEPTH, SIGNAL_WIDTH, "relu", stds, CHECK_SEED, SIGNAL_SAMPLES,
+                                          n_networks=SIGNAL_NETWORKS)
+    return measured[1:] / measured[0]
+
+
+def signal_50_layers(init_std, *, quiet: bool = False, measure: bool = True):
+    """Check an initialisation that keeps a 50-layer ReLU network's activation RMS within a factor 2 of the input's.
 
     Parameters
     ----------
@@ -318,10 +458,12 @@ def signal_50_layers(init_std, *, quiet: bool = False):
         A function ``fan_in -> std`` (for example the learner's ``he_std``), or
         50 standard deviations, one per layer.
 
-    The network has width 256, no biases and standard-normal inputs (32 per
-    network). The root mean square ``sqrt(mean(h**2))`` of every layer, the
-    quantity He initialisation keeps, is pooled over 8 independently drawn
-    networks with a fixed seed (:func:`relubook.propagation.activation_rms`).
+    The verdict uses He's derivation: the expected RMS after layer ``l`` is the product of
+    ``std_k / sqrt(2 / fan_in)`` over the first ``l`` layers, and it must stay within
+    :data:`SIGNAL_BAND` at every layer (a window symmetric in ratio, about 1.4 % either side of He's
+    std for one std throughout). The report also runs the network (width 256, no biases, 8 networks of
+    32 standard-normal inputs with a fixed seed, :func:`relubook.propagation.activation_rms`) and
+    gives the measured ratios (``measure=False`` skips that run; the verdict does not depend on it).
     """
     name = "signal_50_layers"
     if init_std is None or init_std is Ellipsis:
@@ -347,32 +489,128 @@ def signal_50_layers(init_std, *, quiet: bool = False):
                                     f"{int(np.argmax(stds <= 0)) + 1} has {fmt(stds[stds <= 0][0])}."],
                       quiet=quiet)
     with np.errstate(all="ignore"):
-        measured = propagation.activation_rms(SIGNAL_DEPTH, SIGNAL_WIDTH, "relu", stds, CHECK_SEED,
-                                              SIGNAL_SAMPLES, n_networks=SIGNAL_NETWORKS)
-    ratio = measured[1:] / measured[0]
+        expected = expected_rms_ratios(stds)
+        ratio = _measured_ratios(stds) if measure else np.full(SIGNAL_DEPTH, np.nan)
     low, high = SIGNAL_BAND
-    inside = np.isfinite(ratio) & (ratio >= low) & (ratio <= high)
-    summary = f"activation RMS / input RMS: from {ratio.min():.3g} to {ratio.max():.3g} over the 50 layers."
+    inside = np.isfinite(expected) & (expected >= low) & (expected <= high)
+    summary = (f"measured activation RMS / input RMS (8 networks): from {ratio.min():.3g} to {ratio.max():.3g} "
+               f"over the 50 layers." if np.isfinite(ratio).all() else "")
+    details = {"ratios": ratio, "expected": expected}
     if inside.all():
-        return report(name, True, [summary, f"weights drawn with std {stds[0]:.4f} at fan_in = {SIGNAL_WIDTH}."],
-                      details={"ratios": ratio}, quiet=quiet)
+        span = (f"{expected.min():.3g} at every layer" if f"{expected.min():.3g}" == f"{expected.max():.3g}"
+                else f"between {expected.min():.3g} and {expected.max():.3g}")
+        return report(name, True, [f"expected RMS / input RMS from He's derivation: {span}.", summary,
+                                   f"weights drawn with std {stds[0]:.4f} at fan_in = {SIGNAL_WIDTH}."],
+                      details=details, quiet=quiet)
     layer = int(np.argmin(inside)) + 1
-    direction = "shrunk" if not np.isfinite(ratio[layer - 1]) or ratio[layer - 1] < low else "grown"
-    if not np.isfinite(ratio[layer - 1]):
-        direction = "overflowed" if np.isinf(ratio[layer - 1]) else "become undefined"
-    shown = f"{ratio[layer - 1]:.3g}"
-    if np.isfinite(ratio[layer - 1]) and float(shown) in SIGNAL_BAND:  # 2.004 must not read as "2"
-        shown = f"{ratio[layer - 1]:.4g}"
-    lines = [f"at layer {layer} the RMS has {direction}: {shown} times the input's "
-             f"(allowed: {low:g} to {high:g}).", summary if np.isfinite(ratio).all() else ""]
-    factor = float(np.median(stds)) / np.sqrt(2.0 / SIGNAL_WIDTH)  # how far from He's std
+    value = expected[layer - 1]
+    direction = "shrunk" if value < low else "grown"
+    if not np.isfinite(value):
+        direction = "overflowed"
+    shown = f"{value:.3g}"
+    if np.isfinite(value) and float(shown) in SIGNAL_BAND:  # 2.004 must not read as "2"
+        shown = f"{value:.4g}"
+    lines = [f"by layer {layer} the expected RMS has {direction}: {shown} times the input's "
+             f"(allowed: {low:g} to {high:g}).", summary]
+    factor = float(np.exp(np.mean(np.log(stds)))) / np.sqrt(2.0 / SIGNAL_WIDTH)  # how far from He's std
     if direction == "shrunk":
         lines.append(f"hint: your weights are {factor:.3g} times He's std; each ReLU layer multiplies the "
                      "RMS by about sqrt(fan_in / 2) times the weight std, so aim for sqrt(2 / fan_in).")
     else:
         lines.append(f"hint: your weights are {factor:.3g} times He's std; the positive side of ReLU is "
                      "unbounded, so slightly too large weights compound layer after layer.")
-    return report(name, False, lines, details={"ratios": ratio}, quiet=quiet)
+    return report(name, False, lines, details=details, quiet=quiet)
+
+
+# ----------------------------------------------------------------------------
+# Design: an initialisation that doubles the RMS over 50 layers
+# ----------------------------------------------------------------------------
+#: The target of :func:`signal_doubling`: the RMS after 50 layers is twice the input's, within
+#: 2 ** +-DOUBLING_TOLERANCE (about 3.5 %), and never below the input's on the way.
+DOUBLING_TARGET, DOUBLING_TOLERANCE = 2.0, 0.05
+
+
+def _stds_from(init_std, name: str, quiet: bool):
+    """(stds, None) from a function of fan_in or a list of 50 numbers, or (None, failing Result)."""
+    if init_std is None or init_std is Ellipsis:
+        return None, report(name, False, ["Pass a function fan_in -> std, or 50 numbers."], todo=True, quiet=quiet)
+    try:
+        if callable(init_std):
+            value = init_std(SIGNAL_WIDTH)
+            if value is None:
+                return None, report(name, False, ["your function returned None: write its body first."],
+                                    todo=True, quiet=quiet)
+            if isinstance(value, (str, bytes)) or np.size(value) != 1:
+                return None, report(name, False, [f"for fan_in = {SIGNAL_WIDTH} your function returned "
+                                                  f"{fmt(value)}; expected one positive number."], quiet=quiet)
+        stds = propagation.layer_stds(init_std, SIGNAL_DEPTH, SIGNAL_WIDTH)
+    except Exception as exc:
+        return None, report(name, False, [f"could not build the network's standard deviations: "
+                                          f"{type(exc).__name__}: {exc}",
+                                          f"hint: pass a function of fan_in, or a list of {SIGNAL_DEPTH} "
+                                          "positive numbers."], quiet=quiet)
+    if np.any(stds <= 0):
+        return None, report(name, False, [f"every standard deviation must be positive; layer "
+                                          f"{int(np.argmax(stds <= 0)) + 1} has {fmt(stds[stds <= 0][0])}."],
+                            quiet=quiet)
+    return stds, None
+
+
+def signal_doubling(init_std, *, quiet: bool = False, measure: bool = True):
+    """Check a design: weight stds that make a 50-layer ReLU network's RMS grow to twice the input's.
+
+    Parameters
+    ----------
+    init_std : callable or sequence
+        A function ``fan_in -> std`` or 50 standard deviations, one per layer (width 256).
+
+    The verdict uses He's derivation (:func:`expected_rms_ratios`): the expected RMS after layer 50
+    must be 2 within a factor ``2 ** 0.05`` either way, and never below the input's. One std for
+    all layers passes near ``2 ** (1/50) * sqrt(2 / fan_in)``. The report also gives the ratio
+    measured on 8 seeded networks, which scatters around the expected one (``measure=False`` skips
+    that run; the verdict does not depend on it).
+    """
+    name = "signal_doubling"
+    try:
+        stds, failed = _stds_from(init_std, name, quiet)
+        if failed is not None:
+            return failed
+        with np.errstate(all="ignore"):
+            expected = expected_rms_ratios(stds)
+            ratio = _measured_ratios(stds) if measure else np.full(SIGNAL_DEPTH, np.nan)
+        end = float(expected[-1])
+        measured_line = (f"measured on 8 networks: {ratio[-1]:.3g} at layer 50 (single runs scatter around the "
+                         "expected value)." if np.isfinite(ratio[-1]) else "")
+        details = {"expected": expected, "ratios": ratio}
+        ok_end = np.isfinite(end) and abs(np.log2(end / DOUBLING_TARGET)) <= DOUBLING_TOLERANCE
+        dips = np.flatnonzero(expected < 1 - 1e-9)
+        if ok_end and dips.size == 0:
+            return report(name, True, [f"expected RMS at layer 50: {end:.3g} times the input's, from He's derivation; "
+                                       "never below it on the way.", measured_line],
+                          details=details, quiet=quiet)
+        f = float(np.exp(np.mean(np.log(stds)))) / np.sqrt(2.0 / SIGNAL_WIDTH)   # std over He's, on average
+        lines = [f"expected RMS at layer 50: {end:.3g} times the input's (wanted: {DOUBLING_TARGET:g})."
+                 if np.isfinite(end) else "the expected RMS overflows before layer 50.", measured_line]
+        if ok_end:
+            lines.append(f"but at layer {int(dips[0]) + 1} it is below the input's ({expected[dips[0]]:.3g}): "
+                         "the task asks for a signal that grows, not one that dips and recovers.")
+            return report(name, False, lines, details=details, quiet=quiet)
+        guesses = [(1.0, "that is He's std, which keeps the RMS: each layer must multiply it by a little more than 1."),
+                   (2 ** (1 / 100), "the RMS is proportional to the weights' std, not to their variance: you made "
+                                    "the variance 2 ** (1/50) times He's, so the std grows by only 2 ** (1/100) per "
+                                    "layer."),
+                   (2 ** (1 / 25), "you made the std's factor 2 ** (1/25): that doubles the mean square per 25 layers, "
+                                   "so the RMS ends 4 times larger."),
+                   (2.0, "doubling the std doubles the RMS at every layer, 2 ** 50 in all: the factor 2 is spread "
+                         "over the 50 layers."),
+                   (np.sqrt(2.0), "that is the std of 4/fan_in: the RMS grows by sqrt(2) per layer.")]
+        hint = next((text for value, text in guesses if abs(f - value) < 1e-3 * value),
+                    f"your weights are on average {f:.4g} times He's std, and each layer multiplies the expected RMS "
+                    "by that factor: which factor, applied 50 times, gives 2?")
+        lines.append(f"hint: {hint}")
+        return report(name, False, lines, details=details, quiet=quiet)
+    except Exception as exc:  # never raise into the notebook
+        return report(name, False, [f"could not check your answer: {type(exc).__name__}: {exc}"], quiet=quiet)
 
 
 # ----------------------------------------------------------------------------
@@ -513,8 +751,10 @@ def sigmoid_vanishing_depth(depth, *, quiet: bool = False):
         if d == target:
             return report(name, True, [f"{d} layers: first/last = {ratio(d):.1e}, below 1e-6 for the first time "
                                        f"(depth {d - 1} still shows {ratio(d - 1):.1e}).",
-                                       "Each sigmoid layer multiplies the gradient by at most 0.25 (sigmoid' <= "
-                                       "0.25), and a depth-d network has d - 1 such steps: 0.25 ** 10 = 9.5e-07."],
+                                       "sigmoid' is at most 0.25, so with Glorot's weights each backward step "
+                                       "multiplies the gradient's mean square by at most 1/16 on average (its norm "
+                                       "by about 1/4): single steps scatter around that, some above 0.25, but over "
+                                       "the d - 1 steps the product follows 0.25 ** (d - 1): 0.25 ** 10 = 9.5e-07."],
                           details={"reference": target}, quiet=quiet)
         if d < 2 or d > propagation.FLOW_MAX_DEPTH:
             return report(name, False, [f"{d} is not a depth the widget offers (2 to {propagation.FLOW_MAX_DEPTH} "
@@ -636,13 +876,18 @@ def _central_relu(h: float) -> float:
     return (max(KINK_X + h, 0.0) - max(KINK_X - h, 0.0)) / (2 * h)
 
 
+#: Wrong answers so far, per exercise (reset by a pass): the first miss gets a hint, a second the answer.
+_MISSES: dict[str, int] = {}
+
+
 def central_difference_prediction(small_step, large_step, *, quiet: bool = False):
     """Check predicted central differences of ReLU at ``x = 0.01`` for ``h = 0.005`` and ``h = 0.05``.
 
     With ``h = 0.005`` both points lie right of the kink and the estimate is the slope 1;
     with ``h = 0.05`` the left point, ``-0.04``, lies on the flat side and the estimate is
-    ``(0.06 - 0) / 0.1 = 0.6``. The typical slips (0.5, the value *at* the kink; 1 for the
-    large step, as if both points were on the line) are named; the answer is not printed.
+    ``(0.06 - 0) / 0.1 = 0.6``. The first wrong answer gets a hint that names the typical slip
+    (0.5, the value *at* the kink; 1 for the large step, as if both points were on the line) without
+    the number; a second wrong answer in the same session gets the worked answer.
     """
     name = "central_difference_prediction"
     try:
@@ -658,25 +903,36 @@ def central_difference_prediction(small_step, large_step, *, quiet: bool = False
             expected = _central_relu(h)
             if np.isfinite(got) and abs(got - expected) <= 1e-6:
                 continue
+            _MISSES[name] = _MISSES.get(name, 0) + 1
             left, right = KINK_X - h, KINK_X + h
             where = f"{what}: central_diff(relu, {KINK_X:g}, h={h:g}), your prediction {got:g}."
             if h == SMALL_STEP:
-                hint = ("both points, x - h = 0.005 and x + h = 0.015, lie right of the kink, on the line y = x: "
-                        "what is the slope of a straight line between two of its points?")
+                hint = ("where do x - h and x + h lie, left or right of the kink at 0? On the right, ReLU is the "
+                        "line y = x: what is the slope of a straight line between two of its points?")
                 if abs(got - 0.5) < 1e-6:
-                    hint = ("0.5 is what a step centred on the kink gives; here x = 0.01, and with h = 0.005 "
-                            "neither point reaches 0. " + hint[0].upper() + hint[1:])
+                    hint = ("0.5 is what a step centred on the kink gives; here x = 0.01, and the step is smaller "
+                            "than that distance. " + hint[0].upper() + hint[1:])
+                answer = (f"both points, {left:g} and {right:g}, lie right of the kink, so the estimate is "
+                          f"({right:g} - {left:g}) / {2 * h:g} = {expected:.3g}.")
             else:
-                hint = (f"the left point x - h = {left:g} lies on the flat side, where relu is 0, and the right point "
-                        f"x + h = {right:g} on the line: divide relu({right:g}) - relu({left:g}) by 2h = {2 * h:g}.")
+                hint = ("where do x - h and x + h lie, left or right of the kink at 0? A point on the flat side "
+                        "has relu = 0, a point on the right has relu = x: evaluate it at both points.")
                 if abs(got - 1.0) < 1e-6:
-                    hint = ("1 would need both points on the line y = x, but h is larger than the distance to the "
-                            "kink. " + hint[0].upper() + hint[1:])
+                    hint = ("1 would need both points on the line y = x, but this h is larger than the distance "
+                            "to the kink. " + hint[0].upper() + hint[1:])
                 elif abs(got - 0.5) < 1e-6:
                     hint = ("the step is not centred on the kink, so it does not give the average 1/2. "
                             + hint[0].upper() + hint[1:])
-            return report(name, False, [where, "That is not what the formula returns.", f"hint: {hint}"],
-                          quiet=quiet)
+                answer = (f"the left point x - h = {left:g} lies on the flat side, where relu is 0, and the right "
+                          f"point x + h = {right:g} on the line: (relu({right:g}) - relu({left:g})) / {2 * h:g} = "
+                          f"{expected:.3g}.")
+            lines = [where, "That is not what the formula returns."]
+            if _MISSES[name] >= 2:
+                lines.append(f"the answer, worked out: {answer}")
+            else:
+                lines.append(f"hint: {hint}")
+            return report(name, False, lines, details={"misses": _MISSES[name]}, quiet=quiet)
+        _MISSES.pop(name, None)
         return report(name, True, [
             f"h = {SMALL_STEP:g}: {_central_relu(SMALL_STEP):.3g}, the exact slope (both points right of the kink); "
             f"h = {LARGE_STEP:g}: {_central_relu(LARGE_STEP):.3g}, wrong by {1 - _central_relu(LARGE_STEP):.2g}.",
