@@ -49,7 +49,7 @@ def page_widgets(text: str) -> tuple[dict, list[str]]:
     """(the page's widget state: model id -> model, the model ids of its widget views in page order)."""
     state, views = {}, []
     for m in SCRIPT.finditer(text):
-        body = json.loads(html.unescape(m["body"]))
+        body = json.loads(m["body"])  # a script's text is not HTML-escaped
         if m["type"] == WIDGET_STATE:
             state.update(body.get("state", {}))
         else:
