@@ -561,16 +561,34 @@ export class FramePlayer {
         }
         set[i] = yes;
       } else {
+        // the values this control takes given the earlier controls' setting (a dependent range:
+        // the variant explorer's parameter), read from the frames themselves
+        const prefix = manifest.controls.slice(0, i).map((_, j) => (j in set ? set[j] : this.key(j, manifest)));
+        const keys = [];
+        const labels = [];
+        for (const f of manifest.frames) {
+          if (!prefix.every((k, j) => close(f.keys[j], k))) continue;
+          if (keys.some((k) => close(k, f.keys[i]))) continue;
+          keys.push(f.keys[i]);
+          labels.push(f.labels[i]);
+        }
+        if (!keys.length) keys.push(...spec.keys), labels.push(...spec.labels);
         const want = text === "" ? NaN : Number(text);
         if (!Number.isFinite(want)) {
           problems.push(`${label} = "${raw}" is not a number`);
           continue;
         }
-        const nearest = spec.keys.reduce((a, b) => (Math.abs(b - want) < Math.abs(a - want) ? b : a));
+        // a value as a readout shows it (rounded: "31.6" for 10 ** 1.5) names that grid value
+        const shown = labels.findIndex((l) => Number(String(l).replace(/\u2212/g, "-")) === want);
+        if (shown >= 0) {
+          set[i] = keys[shown];
+          continue;
+        }
+        const nearest = keys.reduce((a, b) => (Math.abs(b - want) < Math.abs(a - want) ? b : a));
         if (!close(nearest, want)) {
-          const at = spec.keys.indexOf(nearest);
+          const at = keys.indexOf(nearest);
           problems.push(`${label} = ${formatNumber(want)} is not among the values drawn for this site `
-            + `(${spec.labels[0]} to ${spec.labels[spec.labels.length - 1]}): the nearest, ${spec.labels[at]}, is shown`);
+            + `(${labels[0]} to ${labels[labels.length - 1]}): the nearest, ${labels[at]}, is shown`);
         }
         set[i] = nearest;
       }

@@ -128,10 +128,10 @@ def test_menu_and_contents_open_and_close(browser, base_url, size, scheme):
             toggles[0].click()
             tab.wait_for_timeout(300)
             if tab.evaluate("() => document.getElementById('pst-secondary-sidebar-modal').open"):
-                entries = tab.locator("#pst-secondary-sidebar-modal a[href^='#']")
-                assert entries.count() >= 2, "the contents dialog lists no section of the page"
-                target = entries.nth(1).get_attribute("href")
-                entries.nth(1).click()  # a tap on a section closes the dialog and goes there
+                entries = visible(tab, "#pst-secondary-sidebar-modal a[href^='#']")
+                assert len(entries) >= 2, "the contents dialog lists no section of the page"
+                target = entries[1].get_attribute("href")
+                entries[1].click()  # a tap on a section closes the dialog and goes there
                 tab.wait_for_timeout(300)
                 assert not tab.evaluate("() => document.getElementById('pst-secondary-sidebar-modal').open")
                 assert tab.evaluate("() => location.hash") == target
