@@ -25,7 +25,12 @@ LIVE_PAGES = [p for p in PAGES if p.startswith(("chapters/", "exercises/", "solu
               and 'id="relubook-live-data"' in (SITE / p).read_text(errors="replace")]
 IGNORED_TAGS = {"nbval-ignore-output", "nbval-skip"}
 # (page, notebook cell index) -> why its text output differs in the browser.
-EXPECTED: dict[tuple[str, int], str] = {}
+EXPECTED: dict[tuple[str, int], str] = {
+    ("chapters/02_derivative.html", 24): (
+        "the smallest finite-difference error of softplus sits at the rounding floor of exp/log1p: "
+        "Pyodide's libm (musl, wasm) rounds differently from glibc, so the minimum moves (measured: "
+        "8.9e-12 at h = 1.8e-05 natively, 3.2e-12 at h = 3.2e-06 in the browser); the cell's other lines agree"),
+}
 
 pytestmark = pytest.mark.skipif(os.environ.get("RELU_LIVE_NBVAL") != "1",
                                 reason="the browser pass of every notebook is `make test-browser`")
