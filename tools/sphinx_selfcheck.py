@@ -49,6 +49,7 @@ from typing import Any
 
 from docutils import nodes
 from docutils.parsers.rst import Directive
+from sphinx import addnodes
 
 SCRIPT = "bundled/selfcheck/selfcheck.js"
 STYLE = "bundled/selfcheck/selfcheck.css"
@@ -159,7 +160,7 @@ def parse_question(admonition: nodes.Element, docname: str, number: int) -> tupl
     if dropdowns and rights != 1:
         problems.append(f"exactly one option must be **Right.**, found {rights}")
     if q.review and not any(right and "hapter" in text for _, right, text in q.options) and not any(
-        isinstance(n, nodes.reference) for n in admonition.findall(nodes.reference)
+        isinstance(n, (nodes.reference, addnodes.pending_xref)) for n in admonition.findall(nodes.Element)
     ):
         problems.append("a review question must link where its answer is taught")
     return q, problems
@@ -254,7 +255,13 @@ def _doctree_resolved(app: Any, doctree: nodes.document, docname: str) -> None:
             content.append(section)
         if not content:
             content = [nodes.paragraph("", "This build holds no self-check questions.")]
-        placeholder.replace_self(content)
+        # The explanations were copied before references were resolved: links to other pages are
+        # still pending_xref nodes. Resolve them here, relative to the appendix page.
+        from sphinx.util.docutils import new_document
+        holder = new_document(doctree["source"], doctree.settings)
+        holder.extend(content)
+        app.env.apply_post_transforms(holder, docname)
+        placeholder.replace_self(list(holder.children))
 
 
 def _html_page_context(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
