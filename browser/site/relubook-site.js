@@ -92,7 +92,8 @@
       ? img.parentElement : null;
     const room = (wrap || img).parentElement.clientWidth;
     const needed = Math.ceil(img.naturalWidth * MIN_SCALE);
-    if (needed > room + 1) {
+    // on a phone or a narrow window only: a laptop's page shows a wide figure whole, a little smaller
+    if (needed > room + 1 && window.matchMedia("(max-width: 767.98px)").matches) {
       let box = wrap;
       if (!box) {
         box = document.createElement("div");
