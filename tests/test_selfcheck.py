@@ -1,7 +1,7 @@
 """The self-check questions' build checks (tools/sphinx_selfcheck.py, issue 28): a malformed question
 is named with what is wrong, so that ``-W`` fails the build; well-formed ones pass.
 
-The questions' front end is tested in a browser by tests/site/test_selfcheck.py.
+The questions' front end is tested in a browser by tests/site/test_selfcheck_page.py.
 """
 
 from __future__ import annotations

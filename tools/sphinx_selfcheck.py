@@ -232,6 +232,36 @@ def _page_order(app: Any) -> list[str]:
     return order
 
 
+def _resolved_answer(app: Any, doctree: nodes.document, docname: str, q: Question) -> list[nodes.Node]:
+    """A question's answer for the appendix, its links resolved and pointing where they did.
+
+    The explanations were copied before references were resolved: links to other pages are still
+    pending_xref nodes (resolved here, for the appendix page), and a link within the question's own
+    page (``#fig-…``, an equation) would point into the appendix: it is sent back to that page.
+    """
+    from sphinx.util.docutils import new_document
+
+    holder = new_document(doctree["source"], doctree.settings)
+    item = nodes.list_item()
+    head = nodes.paragraph()
+    head += nodes.strong("", f"{q.label} {q.number}. ")
+    head += [t.deepcopy() for t in q.title_nodes] or [nodes.Text(q.title)]
+    item += head
+    for node in q.answer:
+        item += node.deepcopy()
+    holder += item
+    app.env.apply_post_transforms(holder, docname)
+    try:
+        page = app.builder.get_relative_uri(docname, q.docname)
+    except Exception:  # a builder without pages (none in this book): keep the anchors as they are
+        page = ""
+    for ref in holder.findall(nodes.reference):
+        uri = ref.get("refuri", "")
+        if uri.startswith("#") and page:
+            ref["refuri"] = page + uri
+    return list(holder.children)
+
+
 def _doctree_resolved(app: Any, doctree: nodes.document, docname: str) -> None:
     questions = getattr(app.env, "selfcheck_questions", {})
     for placeholder in list(doctree.findall(selfcheck_answers)):
@@ -243,25 +273,26 @@ def _doctree_resolved(app: Any, doctree: nodes.document, docname: str) -> None:
             section += nodes.title("", app.env.titles[doc].astext() if doc in app.env.titles else doc)
             listing = nodes.enumerated_list()
             for q in questions[doc]:
-                item = nodes.list_item()
-                head = nodes.paragraph()
-                head += nodes.strong("", f"{q.label} {q.number}. ")
-                head += [t.deepcopy() for t in q.title_nodes] or [nodes.Text(q.title)]
-                item += head
-                for node in q.answer:
-                    item += node.deepcopy()
-                listing += item
+                listing += _resolved_answer(app, doctree, docname, q)
             section += listing
             content.append(section)
         if not content:
             content = [nodes.paragraph("", "This build holds no self-check questions.")]
-        # The explanations were copied before references were resolved: links to other pages are
-        # still pending_xref nodes. Resolve them here, relative to the appendix page.
-        from sphinx.util.docutils import new_document
-        holder = new_document(doctree["source"], doctree.settings)
-        holder.extend(content)
-        app.env.apply_post_transforms(holder, docname)
-        placeholder.replace_self(list(holder.children))
+        placeholder.replace_self(content)
+
+
+def _outdated(app: Any, env: Any, added: set, changed: set, removed: set) -> list[str]:
+    """The appendix page is rebuilt whenever a page with questions is (its answers may have changed)."""
+    if not (added | changed | removed):
+        return []
+    return sorted(getattr(env, "selfcheck_answer_pages", set()))
+
+
+def _note_answer_page(app: Any, doctree: nodes.document) -> None:
+    pages = app.env.selfcheck_answer_pages = getattr(app.env, "selfcheck_answer_pages", set())
+    pages.discard(app.env.docname)
+    if any(True for _ in doctree.findall(selfcheck_answers)):
+        pages.add(app.env.docname)
 
 
 def _html_page_context(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
@@ -275,6 +306,8 @@ def setup(app: Any) -> dict:
     app.add_node(selfcheck_answers, html=(lambda self, node: None, lambda self, node: None))
     app.add_directive("selfcheck-answers", SelfcheckAnswers)
     app.connect("doctree-read", _doctree_read)
+    app.connect("doctree-read", _note_answer_page)
+    app.connect("env-get-outdated", _outdated)
     app.connect("env-merge-info", _env_merge)
     app.connect("env-purge-doc", _env_purge)
     app.connect("doctree-resolved", _doctree_resolved)
