@@ -31,7 +31,9 @@ NOTEBOOKS = sorted(p for folder in ("chapters", "exercises", "solutions") for p 
 # What is not prose: removed before numbers are looked for (order matters).
 NOT_PROSE = [
     re.compile(r"<!--.*?-->", re.S),                      # HTML comments
-    re.compile(r"^(```|~~~|:::).*?^\1", re.S | re.M),      # fenced code and directive fences' options
+    re.compile(r"^(```|~~~).*?^\1", re.S | re.M),          # fenced code (backtick or tilde)
+    re.compile(r"^ {0,3}:{3,}.*$", re.M),                  # colon-fence lines of directives (their bodies are prose)
+    re.compile(r"\(\s*±\s*[\d.]+\s*%?\s*\)"),               # a self-check's tolerance "(± 0.01)": a setting
     re.compile(r"\$\$.*?\$\$", re.S),                      # display math
     re.compile(r"\\begin\{(\w+\*?)\}.*?\\end\{\1\}", re.S),  # amsmath environments
     re.compile(r"(?<!\\)\$[^$\n]+?(?<!\\)\$"),             # inline math
