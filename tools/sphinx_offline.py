@@ -126,13 +126,14 @@ def copy_frames(app: Any, exception: Exception | None) -> None:
 CHECKER_CALL = re.compile(r"\bchecks\.[A-Za-z_]+\(")
 CHECKER_NOTE = (
     "The widgets on this page work here, in the browser. The tasks that end with a checker call "
-    "(``checks.…``) run Python: to check your answers, open the page in JupyterLab, Binder or Colab "
-    "from the rocket icon in the toolbar at the top of the page (its menu says Binder and Colab)."
+    "(``checks.…``) run Python: press \"Make this page live\" to write and check your answers here, "
+    "with Python running in your browser (no server, no network), or open the page in JupyterLab, "
+    "Binder or Colab from the rocket icon in the toolbar at the top of the page."
 )
 
 
 def note_checker_exercises(app: Any, doctree: Any, docname: str) -> None:
-    """Exercise pages that call a checker say at the top that checking needs a kernel."""
+    """Exercise pages that call a checker say at the top how to run it (live page, or a kernel elsewhere)."""
     if not docname.startswith("exercises/"):
         return
     from docutils import nodes
