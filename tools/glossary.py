@@ -152,8 +152,8 @@ def first_uses(nb: dict, terms: list[str]) -> dict[str, tuple[int, int, re.Match
     found: dict = {}
     linked_text = re.compile(r"\[([^\]]*)\]\([^)]*glossary\.md#(term-[\w-]+)\)")
     for c, cell in enumerate(nb["cells"]):
-        if cell["cell_type"] != "markdown":
-            continue
+        if cell["cell_type"] != "markdown" or "figure-caption" in cell.get("metadata", {}).get("tags", []):
+            continue  # a figure's caption cell is a copy of its metadata (tools/nb.py setup-cell)
         source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         raw_lines = source.split("\n")
         for i, masked in _prose_lines(source):
