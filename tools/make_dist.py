@@ -22,10 +22,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # What the notebooks zip holds, besides the notebooks: the package, what requirements.txt installs,
-# and the pages the notebooks link to (citations go to bibliography.md, chapter 1 to the benchmark).
+# and the pages the notebooks link to (citations go to bibliography.md, terms to glossary.md, chapter 1 to the
+# benchmark).
 NOTEBOOK_FOLDERS = ("chapters", "exercises", "solutions")
 PACKAGE_FILES = ("requirements.txt", "runtime.txt", "pyproject.toml", "README.md", "LICENSE", "CITATION.cff",
-                 "STYLE.md", "CONTRIBUTING.md", "references.bib", "bibliography.md", "errata.md",
+                 "STYLE.md", "CONTRIBUTING.md", "references.bib", "bibliography.md", "glossary.md", "errata.md",
                  "bench/report.md", "jupyter-config/pyproject.toml")
 PACKAGE_TREES = ("relubook", "jupyter-config")
 
