@@ -233,11 +233,11 @@ def _page_order(app: Any) -> list[str]:
 
 
 def _resolved_answer(app: Any, doctree: nodes.document, docname: str, q: Question) -> list[nodes.Node]:
-    """A question's answer for the appendix, its links resolved and pointing where they did.
+    """A question's answer for the appendix: its title and right explanation, links as plain text.
 
-    The explanations were copied before references were resolved: links to other pages are still
-    pending_xref nodes (resolved here, for the appendix page), and a link within the question's own
-    page (``#fig-…``, an equation) would point into the appendix: it is sent back to that page.
+    The explanations were copied before references were resolved, and their links are relative to
+    the question's page (or point within it: ``#fig-…``, an equation); in the appendix they would
+    lead nowhere, so each keeps its text and loses its link (the appendix says which page asks).
     """
     from sphinx.util.docutils import new_document
 
@@ -251,14 +251,10 @@ def _resolved_answer(app: Any, doctree: nodes.document, docname: str, q: Questio
         item += node.deepcopy()
     holder += item
     app.env.apply_post_transforms(holder, docname)
-    try:
-        page = app.builder.get_relative_uri(docname, q.docname)
-    except Exception:  # a builder without pages (none in this book): keep the anchors as they are
-        page = ""
-    for ref in holder.findall(nodes.reference):
-        uri = ref.get("refuri", "")
-        if uri.startswith("#") and page:
-            ref["refuri"] = page + uri
+    # Links in an explanation are relative to the question's page (or within it): in the appendix
+    # they would point nowhere, so they keep their text and lose the link.
+    for ref in list(holder.findall(lambda n: isinstance(n, (nodes.reference, addnodes.pending_xref)))):
+        ref.replace_self(nodes.inline("", "", *[child.deepcopy() for child in ref.children]))
     return list(holder.children)
 
 
