@@ -3,9 +3,11 @@
 The static site must work offline, so nothing a page needs may come from a CDN. npm (pinned in
 package.json, locked in package-lock.json, installed by ``make assets`` with ``npm ci``) provides:
 
-* MathJax 3 (``mathjax``): ``mathjax_path`` in _config.yml points at
-  ``bundled/mathjax/tex-mml-chtml.js``; its fonts, TeX extensions (loaded on demand by
-  ``autoload``), menu and accessibility components are copied beside it.
+* MathJax 3 (``mathjax``): ``mathjax_path`` in _config.yml points at ``bundled/mathjax/startup.js``,
+  and ``mathjax3_config.loader`` loads only the components the book needs: TeX input with its
+  extensions, HTML-CSS output and assistive MathML. The combined ``tex-mml-chtml.js`` would add the
+  right-click menu (0.4 MB of the page's first visit, issue 29's 4 MB budget). Fonts and the TeX
+  extensions that ``autoload`` loads on demand are copied beside it.
 * the book's own ipywidgets manager (``browser/widgets/``, built by ``browser/build.js``): esbuild bundles it with the
   ipywidgets 8 packages it imports (``@jupyter-widgets/base``, ``base-manager``, ``controls``)
   into ``bundled/widgets/widgets.js`` and ``widgets.css``. myst-nb adds the script (setting
@@ -43,13 +45,12 @@ BROWSER = ROOT / "browser"
 
 # (npm package, path inside it, destination below DEST, file-name patterns to skip)
 MATHJAX_PARTS = [
-    "tex-mml-chtml.js",  # the combined component Sphinx loads (TeX and MathML in, HTML-CSS out)
-    "output/chtml",  # fonts (woff-v2) loaded on demand
-    "input",  # TeX extensions loaded by autoload/require, MathML extensions
-    "ui",  # the right-click menu and its lazy parts
-    "a11y",  # accessibility extensions the menu can switch on
-    "sre",  # speech rule engine for the explorer (menu: Accessibility)
-    "adaptors",
+    "startup.js",  # the loader Sphinx loads; _config.yml (mathjax3_config.loader) names the components
+    "core.js",  # loaded by startup.js before the components below
+    "input",  # TeX input (tex-base) and the TeX extensions the book loads or autoload loads on demand
+    "output/chtml.js",  # HTML-CSS output
+    "output/chtml",  # its font data and fonts (woff-v2) loaded on demand
+    "a11y",  # assistive MathML (what screen readers read), loaded on every page
 ]
 SOURCE_MAP_COMMENT = re.compile(rb"\n?//# sourceMappingURL=\S+\s*$")
 

@@ -30,6 +30,12 @@ chapter-list and contents buttons, which the theme leaves unwired; close buttons
 and ``relubook-site.css`` (code that wraps instead of scrolling sideways, the back-to-top button,
 print styles). The folder is added to the static path, so both land in ``_static/``.
 
+7. Lighter figures (issue 29's 4 MB first visit): when the build finishes, every PNG figure in
+``_images/`` is stored with a 256-colour palette (no dithering) if that makes it smaller. A
+matplotlib figure has a handful of colours plus their anti-aliased edges: the palette keeps the
+lines and fills (a pixel moves by at most a few levels per channel) at about a quarter of the
+bytes. The notebooks keep their full-colour outputs.
+
 Loaded from _config.yml (``sphinx.local_extensions``).
 """
 
@@ -123,6 +129,33 @@ def copy_frames(app: Any, exception: Exception | None) -> None:
         shutil.copytree(folder, target / frame_id)
 
 
+def palette_png(path: Path) -> bool:
+    """Store the PNG at ``path`` with a 256-colour palette if that is smaller; True if it was rewritten."""
+    import io
+
+    from PIL import Image
+
+    with Image.open(path) as image:
+        if image.mode == "P":  # already a palette image (an earlier build)
+            return False
+        rgba = image.convert("RGBA")
+        info = {k: v for k, v in image.info.items() if k in ("dpi",)}
+    quantized = rgba.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    buffer = io.BytesIO()
+    quantized.save(buffer, "PNG", optimize=True, **info)
+    if buffer.tell() >= path.stat().st_size:
+        return False
+    path.write_bytes(buffer.getvalue())
+    return True
+
+
+def palette_figures(app: Any, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    for png in sorted((Path(app.outdir) / "_images").glob("*.png")):
+        palette_png(png)
+
+
 CHECKER_CALL = re.compile(r"\bchecks\.[A-Za-z_]+\(")
 CHECKER_NOTE = (
     "The widgets on this page work here, in the browser. The tasks that end with a checker call "
@@ -171,6 +204,7 @@ def setup(app: Any) -> dict:
     app.connect("html-page-context", fix_citation_list_roles)
     app.connect("build-finished", drop_source_maps)
     app.connect("build-finished", copy_frames)
+    app.connect("build-finished", palette_figures)
     app.connect("doctree-resolved", note_checker_exercises)
     app.connect("config-inited", add_site_assets)
     app.add_css_file("relubook-site.css")

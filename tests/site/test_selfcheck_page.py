@@ -18,6 +18,7 @@ import threading
 from pathlib import Path
 
 import pytest
+import yaml
 from sitekit import AXE_JS, RUN_AXE, classify_axe, offline_context
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,7 +34,11 @@ def fixture_site(tmp_path_factory):
     shutil.copytree(FIXTURE, src, dirs_exist_ok=True)
     conf = (src / "_config.yml").read_text()
     conf = conf.replace("../../../tools/", str(ROOT / "tools") + "/").replace("../../../_assets", str(ROOT / "_assets"))
-    (src / "_config.yml").write_text(conf)
+    conf = yaml.safe_load(conf)
+    book = yaml.safe_load((ROOT / "_config.yml").read_text())["sphinx"]["config"]
+    for key in ("mathjax_path", "mathjax3_config"):  # the book's own MathJax, as every chapter loads it
+        conf["sphinx"]["config"][key] = book[key]
+    (src / "_config.yml").write_text(yaml.safe_dump(conf))
     out = tmp_path_factory.mktemp("selfcheck_out")
     jb = Path(sys.executable).with_name("jupyter-book")
     run = subprocess.run([str(jb), "build", str(src), "-W", "-n", "--keep-going", "--path-output", str(out)],
