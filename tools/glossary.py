@@ -225,6 +225,14 @@ def main(argv: list[str]) -> int:
 def _doctree_read(app, doctree) -> None:
     if app.env.docname != "glossary":
         return
+    from docutils import nodes
+
+    # Sphinx keeps a term's case in its id (``term-GELU``); the chapters link the lower-case
+    # ``term-gelu`` (make_id), which reads the same in JupyterLab. Each term gets both ids.
+    for term in doctree.findall(nodes.term):
+        for node_id in list(term["ids"]):
+            if node_id.startswith("term-") and make_id(node_id) not in term["ids"]:
+                term["ids"].append(make_id(node_id))
     slugs = app.env.metadata[app.env.docname].setdefault("myst_slugs", {})
     for term in glossary_terms(Path(app.srcdir) / "glossary.md"):
         slugs.setdefault(anchor(term), (0, anchor(term), term))

@@ -184,10 +184,10 @@
       });
     } else {
       const fieldset = document.createElement("fieldset");
-      const legend = document.createElement("legend");
-      legend.className = "selfcheck-visually-hidden";
-      legend.textContent = title ? title.textContent : "Self-check";
-      fieldset.appendChild(legend);
+      // Named by the question's title itself (typeset by MathJax, with its assistive MathML), not a
+      // copy: a copy made now would hold the title's TeX source, which MathJax never typesets.
+      if (title) fieldset.setAttribute("aria-labelledby", titleId);
+      else fieldset.setAttribute("aria-label", "Self-check");
       const options = dropdowns.map((details, i) => {
         const parts = optionParts(details);
         const label = document.createElement("label");

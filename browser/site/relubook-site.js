@@ -152,6 +152,18 @@
     menu.appendChild(item);
   }
 
+  // 4. Display equations wider than a phone's page scroll sideways inside their box (the theme's
+  //    overflow). MathJax's right-click menu, which the book does not load (0.4 MB), used to make
+  //    every formula focusable; here each display equation is, so a keyboard can scroll it (axe:
+  //    scrollable-region-focusable). Its name is the formula's assistive MathML.
+  function focusableMath(root) {
+    const found = root.matches && root.matches('mjx-container[display="true"]')
+      ? [root] : root.querySelectorAll('mjx-container[display="true"]');
+    found.forEach((math) => {
+      if (!math.hasAttribute("tabindex")) math.setAttribute("tabindex", "0");
+    });
+  }
+
   function start() {
     offerBookPdf();
     wireToggles();
@@ -162,12 +174,14 @@
     window.addEventListener("load", () => window.setTimeout(dropToggleTooltips, 0));
     if (document.readyState === "complete") dropToggleTooltips();
     const article = document.querySelector("article.bd-article");
+    if (article) focusableMath(article);
     // a widget's new frame (or a figure added later): fit only the pictures that came in
     if (article) {
       new MutationObserver((records) => {
         for (const record of records) {
           for (const node of record.addedNodes) {
             if (node.nodeType !== 1) continue;
+            focusableMath(node);
             const imgs = node.tagName === "IMG" ? [node] : node.querySelectorAll("img");
             imgs.forEach((img) => (img.complete ? fitFigure(img)
               : img.addEventListener("load", () => fitFigure(img), { once: true })));

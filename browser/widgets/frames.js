@@ -602,7 +602,10 @@ export class FramePlayer {
    * the setting is shown only when the reader asks (``confirmed``): it may be the answer.
    */
   async open(pairs, { confirmed = !IS_EXERCISE, asked = "" } = {}) {
+    // Links can follow each other faster than a frame loads: only the newest one speaks.
+    const ticket = (this.openTicket = (this.openTicket || 0) + 1);
     const manifest = await this.manifest();
+    if (ticket !== this.openTicket) return { problems: [], shown: null, superseded: true };
     const { set, problems } = this.resolve(manifest, pairs);
     if (!confirmed) {
       this.say(`This link sets the widget to ${asked || "another setting"}. On an exercise page that may give `
@@ -630,6 +633,7 @@ export class FramePlayer {
     } finally {
       this.opening = false;
     }
+    if (ticket !== this.openTicket) return { problems, shown: null, superseded: true };
     const found = this.find(manifest);
     const shown = found ? found.frame.setting : "";
     if (problems.length) {

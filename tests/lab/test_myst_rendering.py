@@ -55,7 +55,8 @@ RENDERED_JS = r"""(nb) => Array.from(nb.querySelectorAll('.jp-MarkdownCell')).ma
     admonitions: out.querySelectorAll('aside.myst-admonition, details.myst-admonition').length,
     equations: Array.from(out.querySelectorAll('[id]')).filter(e => e.querySelector('.katex-display'))
       .map(e => [e.id, (e.innerText.match(/\((\d+)\)\s*$/) || [null, null])[1]]),
-    eqrefs: Array.from(out.querySelectorAll('a[href^="#"]')).map(a => [a.getAttribute('href').slice(1), a.textContent.trim()]),
+    eqrefs: Array.from(out.querySelectorAll('a[href^="#"]'))
+      .map(a => [a.getAttribute('href').slice(1), a.textContent.trim()]),
     pathLinks: Array.from(out.querySelectorAll('a')).map(a => a.innerText.trim())
       .filter(t => /^[.\w-]*\/[\w./-]*$/.test(t)),
     missingCites: out.querySelectorAll('[title="Citation Not Found"]').length,

@@ -475,6 +475,11 @@ def test_bad_links_are_answered_and_hash_changes_apply(browser, base_url):
             return p.el.querySelector('.widget-output img').dataset.setting === {json.dumps(frame['setting'])}; }}""",
                               timeout=10_000)
         assert tab.evaluate("() => window.__noReload") == marker
+        # the earlier link's message goes once the good link's frame is shown (a few ms after its picture)
+        tab.wait_for_function(f"""() => {{
+            const p = window.relubookFrames.players.find(p => p.name === {json.dumps(name)});
+            const msg = p.el.querySelector('.relubook-link-message');
+            return !msg || msg.hidden || !msg.textContent; }}""", timeout=5_000)
         assert not _shown(tab, name)["message"]
         # off the grid: the nearest value is shown and the message says so
         if spec["kind"] == "value" and len(spec["keys"]) > 1:
