@@ -411,18 +411,25 @@ def citation_labels(bib: Path) -> dict[str, tuple[str, str, str]]:
 
     labels = {}
     for key, entry in parse_file(str(bib)).entries.items():
-        people = entry.persons.get("author") or entry.persons.get("editor") or []
-        last = [_plain(" ".join(p.prelast_names + p.last_names)) for p in people]
-        if not last:
-            authors = _plain(entry.fields.get("organization", entry.fields.get("title", key)))
-        elif len(last) == 1:
-            authors = last[0]
-        elif len(last) == 2:
-            authors = f"{last[0]} and {last[1]}"
-        else:
-            authors = f"{last[0]} et al."
-        labels[key] = (authors, _plain(entry.fields.get("year", "n.d.")), _plain(entry.fields.get("title", "")))
+        labels[key] = (entry_authors(entry), _plain(entry.fields.get("year", "n.d.")),
+                       _plain(entry.fields.get("title", "")))
     return labels
+
+
+def entry_authors(entry) -> str:
+    """The authors of a pybtex entry as a label names them: "Fukushima", "Nair and Hinton", "Glorot et al."
+
+    The site's bibliography labels (tools/sphinx_citelinks.py) use the same function.
+    """
+    people = entry.persons.get("author") or entry.persons.get("editor") or []
+    last = [_plain(" ".join(p.prelast_names + p.last_names)) for p in people]
+    if not last:
+        return _plain(entry.fields.get("organization", entry.fields.get("title", entry.key)))
+    if len(last) == 1:
+        return last[0]
+    if len(last) == 2:
+        return f"{last[0]} and {last[1]}"
+    return f"{last[0]} et al."
 
 
 class PortabilityError(ValueError):

@@ -19,6 +19,7 @@ The bibliography reads as the text cites (issue 29, point 20):
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 from docutils.nodes import make_id
@@ -52,18 +53,19 @@ def _doctree_read(app, doctree) -> None:
 # ---------------------------------------------------------------- author-year labels
 def author_year_label(entry) -> str:
     """"Glorot et al., 2011", "Glorot and Bengio, 2010", "Nair and Hinton, 2010": as the chapters cite."""
-    people = entry.persons.get("author") or entry.persons.get("editor") or []
-    names = [" ".join(p.prelast_names + p.last_names) or str(p) for p in people]
-    names = [re.sub(r"[{}]", "", n) for n in names]
-    if not names:
-        who = re.sub(r"[{}]", "", entry.fields.get("organization", entry.fields.get("title", entry.key)))
-    elif len(names) == 1:
-        who = names[0]
-    elif len(names) == 2:
-        who = f"{names[0]} and {names[1]}"
-    else:
-        who = f"{names[0]} et al."
-    return f"{who}, {entry.fields.get('year', 'n.d.')}"
+    return f"{_nb_tools().entry_authors(entry)}, {entry.fields.get('year', 'n.d.')}"
+
+
+def _nb_tools():
+    """tools/nb.py, which writes the notebooks' citation links with the same author names."""
+    import importlib.util
+
+    if "relubook_nb_tools" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("relubook_nb_tools", Path(__file__).with_name("nb.py"))
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["relubook_nb_tools"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["relubook_nb_tools"]
 
 
 def _register_pybtex_styles() -> None:
