@@ -114,7 +114,7 @@ REMEDY_DEFAULTS: dict = {"optimizer": "gd", "warmup": 0, "clip": 0.0, "norm": "n
 CONFIG_KEYS: tuple[str, ...] = (*BASE_CONFIG, *REMEDY_DEFAULTS)
 #: Learning rates the kill-a-network slider offers: 10**(k / 20) from 0.1 to 20.
 LR_GRID: np.ndarray = 10.0 ** (np.arange(-20, 27) / 20)
-#: ``smallest_killing_lr()`` (bias 0, ReLU, mean over :data:`CHAPTER_SEEDS`), stored so that the checker
+#: ``smallest_killing_lr()`` (bias 0, ReLU, median over :data:`CHAPTER_SEEDS`), stored so that the checker
 #: trains one rate instead of scanning the grid; ``tests/test_checks_dying.py`` checks that the two agree.
 SMALLEST_KILLING_LR: float = float(LR_GRID[26])  # 10**0.3 ≈ 1.995
 #: Seeds of the initial weights every chapter experiment averages over.
@@ -619,13 +619,18 @@ def dead_curves(lrs: Sequence[float], seeds: Sequence[int] = CHAPTER_SEEDS, conf
     steps : numpy.ndarray
         Recorded steps, shape ``(n_records,)``.
     curves : numpy.ndarray
-        Shape ``(len(lrs), n_records, len(seeds))``; a diverged seed keeps its last value.
+        Shape ``(len(lrs), n_records, len(seeds))``; NaN from the record at which a seed diverged on
+        (its loss is no longer finite there): a diverged run has no dead fraction to report, so the
+        statistics over seeds are taken over the runs still training (count the diverged ones apart).
     """
     runs = [train_seeds({**(config or {}), "lr": float(lr)}, seeds, record_every=record_every) for lr in lrs]
     steps = max((r.steps for r in runs), key=len)
-    # a run whose every seed diverged stops recording early: its seeds keep their last value
-    curves = [np.concatenate([r.dead_curve, np.repeat(r.dead_curve[-1:], len(steps) - len(r.steps), axis=0)])
-              for r in runs]
+    curves = []
+    for r in runs:
+        dead = np.where(np.isnan(r.loss), np.nan, r.dead_curve)
+        # a run whose every seed diverged stops recording early: the missing records are NaN too
+        pad = np.full((len(steps) - len(r.steps), dead.shape[1]), np.nan)
+        curves.append(np.concatenate([dead, pad]))
     return np.asarray(steps), np.asarray(curves)
 
 

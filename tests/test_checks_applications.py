@@ -341,6 +341,22 @@ def test_swap_checks_every_seed_of_a_list(elu_run):
     mismatch = checks.cnn_activation_swap("elu", [acc, acc], seed=[0], quiet=True)
     assert mismatch.passed is False and "seed=seeds" in mismatch.message
     assert checks.cnn_activation_swap("elu", [], quiet=True).passed is False
+    assert checks.cnn_activation_swap("elu", np.array([]), quiet=True).passed is False
+
+
+def test_swap_accepts_numpy_arrays_of_several_seeds(elu_run):
+    """Issue 27 review: a NumPy array of accuracies (and of changes) is a correct answer in another style;
+    it used to make the checker fail on the array's truth value."""
+    acc, relu = elu_run["elu"], elu_run["relu"]
+    result = checks.cnn_activation_swap("elu", np.array([acc, acc]), np.array([acc - relu, acc - relu]),
+                                        seed=np.array([0, 0]), quiet=True)
+    assert result.passed, result.message
+    assert "checker itself failed" not in result.message
+
+
+def test_spiral_refuses_a_step_count_the_playground_cannot_show():
+    result = checks.playground_spiral({**GOOD, "steps": 2990}, quiet=True)
+    assert result.passed is False and "chunks of 50" in result.message and "2950" in result.message
 
 
 def test_spiral_accepts_the_readout_rounded_to_two_digits():

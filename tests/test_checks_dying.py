@@ -88,25 +88,27 @@ def unit_reference(w, b, X, grad_out):
     z = X @ w + b
     mask = z > 0
     gz = grad_out * mask
-    return (not mask.any(), X.T @ gz, gz.sum())
+    a = np.maximum(0, z)
+    return (bool(np.all(a == a[0])), X.T @ gz, gz.sum())
 
 
 def unit_where(w, b, X, grad_out):
     z = X @ w + b
     gz = np.where(z > 0, grad_out, 0.0)
-    return bool(np.max(z) <= 0), gz @ X, float(np.sum(gz))
+    a = np.where(z > 0, z, 0.0)
+    return bool(np.ptp(a) == 0), gz @ X, float(np.sum(gz))
 
 
 def unit_loop(w, b, X, grad_out):
     grad_w = np.zeros_like(w)
     grad_b = 0.0
-    alive = False
+    outputs = set()
     for x, g in zip(X, grad_out, strict=True):
+        outputs.add(max(0.0, float(x @ w + b)))
         if x @ w + b > 0:
-            alive = True
             grad_w = grad_w + g * x
             grad_b += g
-    return [not alive, grad_w, grad_b]
+    return [len(outputs) == 1, grad_w, grad_b]
 
 
 @pytest.mark.parametrize("fn", [unit_reference, unit_where, unit_loop])
@@ -482,3 +484,31 @@ def test_dormant_mask_accepts_sokar_et_al_in_two_styles(fn):
 def test_dormant_mask_refuses_near_misses(fn, phrase):
     result = checks.dormant_mask(fn, quiet=True)
     assert result.passed is False and phrase in result.message, result.message
+
+
+def test_unit_is_dead_uses_the_one_definition_a_positive_constant_is_dead():
+    """Issue 27: a unit stuck at a positive constant is dead (the same output on every example), though its
+    gradients are not zero; "z <= 0 everywhere" alone is the usual case, not the definition."""
+    def zero_only(w, b, X, g):
+        z = X @ w + b
+        m = z > 0
+        return bool(not m.any()), X.T @ (g * m), float((g * m).sum())
+    result = checks.unit_is_dead(zero_only, quiet=True)
+    assert result.passed is False
+    assert "0.5 on every sample" in result.message and "dead: expected True" in result.message
+    assert "positive number on every sample" in result.message
+
+
+def test_dormant_mask_refuses_the_root_mean_square_score():
+    def rms(a, tau):
+        score = np.sqrt(np.mean(np.asarray(a, dtype=float) ** 2, axis=0))
+        m = score.mean()
+        return (score / m if m > 0 else np.zeros_like(score)) <= tau
+    result = checks.dormant_mask(rms, quiet=True)
+    assert result.passed is False and "mean ABSOLUTE output" in result.message, result.message
+
+
+def test_smallest_killing_lr_reports_the_median_it_computes():
+    result = checks.smallest_killing_lr(2.0, quiet=True)
+    assert result.passed and "median" in result.message and "mean" not in result.message
+    assert result.details["dead_fraction"] == dying.killed_fraction(dying.SMALLEST_KILLING_LR)

@@ -300,7 +300,7 @@ def cnn_activation_swap(name, accuracy, change=None, *, seed=0, epochs: int = 4,
             return report(label, False, [f"change must hold one value per seed ({len(accuracy)}), got {fmt(change)}.",
                                          "hint: change = [a - r for a, r in zip(accuracy, relu_accuracy)]."],
                           quiet=quiet)
-        if not accuracy:
+        if len(accuracy) == 0:  # (a NumPy array has no truth value: ask for its length)
             return report(label, False, ["accuracy is an empty list: train at least one seed."], quiet=quiet)
         results = [_cnn_swap_one(name, a, c, seed=s, epochs=epochs, quiet=True)
                    for a, c, s in zip(accuracy, changes, seeds, strict=True)]
@@ -550,6 +550,11 @@ def playground_spiral(config, *, quiet: bool = False):
             return report(label, False, [f"steps = {steps}: the playground trains at most {pc.MAX_STEPS} steps.",
                                          f"hint: set steps to {pc.MAX_STEPS} or fewer; if the network needs more, "
                                          "raise the learning rate a notch or add units."], quiet=quiet)
+        if steps % pc.CHUNK:
+            return report(label, False, [f"steps = {steps}: the playground trains in chunks of {pc.CHUNK} steps, so "
+                                         "its step counter never shows this number.",
+                                         f"hint: write the step count the playground shows, a multiple of {pc.CHUNK} "
+                                         f"(for example {max(pc.CHUNK, steps - steps % pc.CHUNK)})."], quiet=quiet)
         state = pc.state_at("spiral", act, width, depth, lr, steps)
         accuracy = state.accuracy[-1]
         rate = (f"lr {lr:.3g}" if typed == lr else

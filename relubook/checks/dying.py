@@ -222,7 +222,8 @@ def _reference_unit(w, b, X, grad_out):
     z = X @ w + b
     mask = z > 0
     gz = grad_out * mask
-    return (not bool(mask.any())), X.T @ gz, float(gz.sum())
+    a = np.maximum(0.0, z)
+    return bool(np.all(a == a[0])), X.T @ gz, float(gz.sum())  # dead: the same output on every example
 
 
 def _unit_cases() -> list[Case]:
@@ -239,6 +240,9 @@ def _unit_cases() -> list[Case]:
         Case((np.array([1.0, 1.0]), 0.0, np.array([[0.0, 0.0], [-1.0, -2.0], [-0.5, -0.1]]),
               np.array([0.7, -0.3, 0.2])), "z is exactly 0 on the first sample and negative elsewhere",
              "the unit outputs 0 everywhere, so it is dead; like the trainer, take relu'(0) = 0 (mask z > 0)."),
+        Case((np.array([0.0, 0.0]), 0.5, X, g), "w = 0 and b = 0.5: the unit outputs 0.5 on every sample",
+             "dead means the same output on every sample, not only 0: this unit is stuck at 0.5, so it is dead, "
+             "yet z > 0 everywhere and its gradients are not zero (np.all(a == a[0]), with a = np.maximum(0, z))."),
     ]
     Xr = rng.standard_normal((20, 3))
     cases.append(Case((rng.standard_normal(3), 0.1, Xr, rng.standard_normal(20)), "a random unit on 20 samples"))
@@ -258,7 +262,11 @@ def _judge_unit(args, got) -> str | None:
         return f"dead must be True or False, got {fmt(dead)} ({type(dead).__name__})."
     if dead != dead_ref:
         z = args[2] @ args[0] + args[1]
-        return (f"dead: expected {dead_ref}, got {dead} (the pre-activations z are {fmt(z)})")
+        text = f"dead: expected {dead_ref}, got {dead} (the pre-activations z are {fmt(z)})"
+        if dead_ref and np.all(z > 0):
+            text += (". The output max(0, z) is the same positive number on every sample: by the chapter's one "
+                     "definition that unit is dead, though it is not zero.")
+        return text
     gw_arr = np.asarray(gw, dtype=float) if not isinstance(gw, (str, bytes)) else None
     if gw_arr is None or gw_arr.shape != gw_ref.shape:
         shape = None if gw_arr is None else gw_arr.shape
@@ -297,11 +305,13 @@ def unit_is_dead(fn, *, quiet: bool = False):
 
     The unit computes ``a = relu(X @ w + b)`` on the samples ``X`` (shape ``(n, d)``);
     ``grad_out`` (shape ``(n,)``) is the loss gradient with respect to ``a``. ``dead`` is
-    True when ``a`` is 0 on every sample; ``grad_w`` and ``grad_b`` are the loss
-    gradients with respect to ``w`` and ``b``, with relu'(0) = 0 as in the trainer.
+    True when ``a`` is the same on every sample (the book's one definition: 0 everywhere, or
+    a positive constant, which one case tests: such a unit is dead yet still has a gradient);
+    ``grad_w`` and ``grad_b`` are the loss gradients with respect to ``w`` and ``b``, with
+    relu'(0) = 0 as in the trainer.
     """
     return _run("unit_is_dead", fn, _unit_cases(), ("w", "b", "X", "grad_out"), _judge_unit,
-                "z = X @ w + b; mask = z > 0; dead = not mask.any(); "
+                "z = X @ w + b; mask = z > 0; a = np.maximum(0, z); dead = np.all(a == a[0]); "
                 "grad_w = X.T @ (grad_out * mask); grad_b = (grad_out * mask).sum().",
                 quiet, "A dead unit gets exactly zero gradient, so gradient descent cannot revive it.")
 
@@ -405,16 +415,16 @@ def smallest_killing_lr(lr, *, quiet: bool = False):
     """Check the smallest learning rate at which more than half the units die (kill a network).
 
     The reference is the smallest rate of the slider's grid (:data:`relubook.dying.LR_GRID`,
-    bias 0, ReLU) at which the dead fraction after training, averaged over the chapter's 20
-    seeds (:func:`relubook.dying.killed_fraction`, the number the widget's title shows), is
-    above one half: :func:`relubook.dying.smallest_killing_lr`, stored as
+    bias 0, ReLU) at which the median dead fraction after training over the chapter's 20
+    seeds that did not diverge (:func:`relubook.dying.killed_fraction`, the number the widget's
+    title shows) is above one half: :func:`relubook.dying.smallest_killing_lr`, stored as
     :data:`relubook.dying.SMALLEST_KILLING_LR` so that a check trains only the learner's
     rate (the tests verify the stored value).
 
     The answer is first read as a rate of the slider (:func:`snap_to_lr_grid`: within 1 %,
     so the readout's rounded ``2`` stands for ``10**0.3 = 1.995``); a number that is no rate
     of the slider is rejected. The checker trains at that slider rate, as the widget does,
-    and passes the answer when more than half of the units die on average and the rate is
+    and passes the answer when the median dead fraction is above one half and the rate is
     the reference or at most :data:`LR_TOLERANCE_STEPS` (one) slider step above it.
     """
     name = "smallest_killing_lr"
@@ -449,20 +459,20 @@ def smallest_killing_lr(lr, *, quiet: bool = False):
         details = {"dead_fraction": dead, "slider_lr": grid_lr, "slider_index": k, "reference": reference}
         if not dead > 0.5:
             return report(name, False, [
-                f"at {read_as}, training kills {100 * dead:.1f} % of the units on average over the "
-                f"{seeds} seeds, not more than half.",
+                f"at {read_as}, training kills a median {100 * dead:.1f} % of the units over the "
+                f"{seeds} seeds (the runs that did not diverge), not more than half.",
                 "hint: step the slider up from a small rate, one notch at a time, and stop at the first "
                 "rate whose title shows more than 50 % dead.",
             ], quiet=quiet, details=details)
         if k > ref_k + LR_TOLERANCE_STEPS:
             return report(name, False, [
-                f"at {read_as}, more than half die ({100 * dead:.1f} % on average over {seeds} seeds), but a "
+                f"at {read_as}, more than half die (a median {100 * dead:.1f} % over {seeds} seeds), but a "
                 "smaller rate on the slider already does that.",
                 "hint: step the slider down one notch at a time and stop at the last rate above 50 % dead.",
             ], quiet=quiet, details=details)
         return report(name, True, [
-            f"at {read_as}, {100 * dead:.1f} % of the hidden units are dead after training (mean over "
-            f"{seeds} seeds); the smallest such rate on the slider is {reference:.4g} (shown as "
+            f"at {read_as}, a median {100 * dead:.1f} % of the hidden units are dead after training (over "
+            f"the {seeds} seeds, runs that diverged left out, as in the widget's title); the smallest such rate on the slider is {reference:.4g} (shown as "
             f"{reference:.3g}); one step above it is also accepted.",
         ], quiet=quiet, details=details)
     except Exception as exc:  # never raise into the notebook
@@ -678,6 +688,11 @@ def _dormant_cases() -> list[Case]:
         Case((e, 0.1), "an ELU-like unit at -1: its mean absolute output is 1", "take the absolute value first."),
         Case((np.array([[10.0, 1.0, 1.0, 1.0]] * 3), 0.1), "means 10, 1, 1, 1: the layer's mean is 3.25, so the "
              "small units score 0.31 (not dormant)", "divide by the layer's mean, not by its largest unit."),
+        Case((np.array([[4.0, 1.0, 0.12], [0.0, 1.0, 0.12], [0.0, 1.0, 0.12], [0.0, 1.0, 0.12]]), 0.15),
+             "a spiky unit (4 on one sample) and a steady one with the same mean |output|, 1: unit 2 scores "
+             "0.12 / 0.7067 = 0.17, not dormant at tau = 0.15",
+             "the score is the mean ABSOLUTE output, np.abs(a).mean(axis=0), not its root mean square or its "
+             "spread: a spike counts by its size once, not squared."),
         Case((np.zeros((5, 4)), 0.1), "every unit zero: the scores are all 0, every unit is dormant",
              "when the layer's mean is 0, every score is 0 (and 0 <= tau)."),
     ]

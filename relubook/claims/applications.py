@@ -117,12 +117,13 @@ def irnn_keeps_gradient(seeds, steps):
 
 @claim("ch5.regions_like_units_squared", chapter=5,
        statement="random ReLU networks on [-2, 2]^2 (He weights, biases of std 0.5), mean of 3 seeds: two layers "
-                 "of 8 meet fewer activation regions than one layer of 16; at `width` units per layer and 1-3 "
+                 "of 8 meet at most 1.25 times as many activation regions as one layer of 16 (about as many or "
+                 "fewer; over 20 fresh seed triples the ratio was 0.75-1.08); at `width` units per layer and 1-3 "
                  "layers the fine-grid count over (units)^2 lies in 0.2-0.6 and varies by less than a factor 2 "
                  "(roughly constant); the coarse grid misses more regions the deeper the network",
        seeds=(0, 1, 2), settings={"resolution": 121, "fine": 481, "width": 16},
        neighbours=[{"width": 12}, {"width": 20}],
-       holds=lambda r: (r["counts"][1][2] < r["counts"][0][3]
+       holds=lambda r: (r["depth_ratio"] <= 1.25
                         and 0.2 <= r["per_square"].min() and r["per_square"].max() <= 0.6
                         and r["per_square"].max() < 2 * r["per_square"].min()
                         and np.all(np.diff(r["missed"]) > 0)))
@@ -134,6 +135,7 @@ def regions_like_units_squared(seeds, resolution, fine, width):
     fine_counts = regions.region_counts([width], depths, seeds=seeds, resolution=fine)[:, 0]
     units = width * np.array(depths)
     return {"widths": widths, "depths": depths, "counts": counts, "fine": fine_counts,
+            "depth_ratio": float(counts[1][2] / counts[0][3]),  # two layers of 8 / one layer of 16
             "per_square": fine_counts / units**2, "missed": fine_counts / coarse - 1}
 
 

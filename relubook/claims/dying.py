@@ -124,6 +124,17 @@ def bias_minus1_at_lr2(seeds, lr, steps):
     return {"fewer": int((d1 < d0).sum()), "n": len(seeds), "dead_0": d0, "dead_m1": d1}
 
 
+@claim("ch4.lr4_bias_m1_diverges_less", chapter=4,
+       statement="at lr 4, at least 2/5 of the seeds diverge with every bias starting at 0, and fewer with every "
+                 "bias starting at -1 (the kill grid's lr 4 column)",
+       seeds=SEEDS, settings={"lr": 4.0, "steps": 300}, neighbours=STEP_NEIGHBOURS,
+       holds=lambda r: fraction_at_least(r["div_0"], r["n"], 0.4) and r["div_m1"] < r["div_0"])
+def lr4_bias_m1_diverges_less(seeds, lr, steps):
+    r0 = dying.train_seeds({"lr": lr, "steps": steps}, seeds)
+    r1 = dying.train_seeds({"lr": lr, "steps": steps, "bias_init": -1.0}, seeds)
+    return {"div_0": int(r0.diverged.sum()), "div_m1": int(r1.diverged.sum()), "n": len(seeds)}
+
+
 def _grid(seeds, lr, steps, names=None):
     return dying.remedy_grid(seeds, lrs=(lr / 2, lr, 2 * lr), steps=steps, names=names)
 
