@@ -472,8 +472,8 @@ def smallest_killing_lr(lr, *, quiet: bool = False):
             ], quiet=quiet, details=details)
         return report(name, True, [
             f"at {read_as}, a median {100 * dead:.1f} % of the hidden units are dead after training (over "
-            f"the {seeds} seeds, runs that diverged left out, as in the widget's title); the smallest such rate on the slider is {reference:.4g} (shown as "
-            f"{reference:.3g}); one step above it is also accepted.",
+            f"the {seeds} seeds, runs that diverged left out, as in the widget's title); the smallest such "
+            f"rate on the slider is {reference:.4g} (shown as {reference:.3g}); one step above it is also accepted.",
         ], quiet=quiet, details=details)
     except Exception as exc:  # never raise into the notebook
         return report(name, False, [f"the checker itself failed ({type(exc).__name__}: {exc})."], quiet=quiet)
