@@ -101,6 +101,10 @@ def visit(browser, base_url, site_dir):
                 v.local_files.append(path)
 
         tab.on("response", on_response)
+        pending: dict[int, str] = {}  # requests not finished yet: named if the network never goes idle
+        tab.on("request", lambda r: pending.__setitem__(id(r), r.url))
+        tab.on("requestfinished", lambda r: pending.pop(id(r), None))
+        tab.on("requestfailed", lambda r: pending.pop(id(r), None))
         tab.goto(base_url + page, wait_until="load")
         v.math["wait"] = tab.evaluate(WAIT_FOR_MATH)
         if v.math["wait"] == "typeset":
@@ -111,7 +115,12 @@ def visit(browser, base_url, site_dir):
                 )
             except Exception as exc:  # the assertion in the test says what is missing
                 v.widgets["timeout"] = str(exc).splitlines()[0]
-        tab.wait_for_load_state("networkidle")
+        try:
+            tab.wait_for_load_state("networkidle", timeout=30_000)
+        except Exception as exc:
+            context.close()
+            raise AssertionError(f"{page}: the network never went idle in 30 s; still open: "
+                                 f"{sorted(set(pending.values()))[:10]}") from exc
         v.math.update(tab.evaluate(READ_MATH))
         v.images = tab.evaluate(READ_IMAGES)
         v.widgets.update(tab.evaluate(READ_WIDGETS))
