@@ -624,9 +624,17 @@ def test_exact_zero_mean_alpha_is_selus_and_a_slider_value_is_not_enough():
     assert checks.elu_zero_mean_alpha(1.67, quiet=True).passed  # the explorer's tolerance is unchanged
 
 
-@pytest.mark.parametrize("value", [2 / 1.04, np.float32(2 / 1.04), 1.9230769230769231])
+@pytest.mark.parametrize("value", [2 / 1.04, np.float32(2 / 1.04), 1.9230769230769231, 1.923, 1.92])
 def test_matched_init_accepts(value):
-    assert checks.matched_init(value, quiet=True).passed
+    # the exercise is worked on paper: the value rounded to three decimals is right too (issue 26 review)
+    result = checks.matched_init(value, quiet=True)
+    assert result.passed, result.message
+    assert "1.92308" in result.message
+
+
+@pytest.mark.parametrize("value", [1.93, 1.915, 1.9])
+def test_matched_init_rejects_a_wrong_rounding(value):
+    assert checks.matched_init(value, quiet=True).passed is False
 
 
 @pytest.mark.parametrize(("value", "phrase"), [
@@ -699,3 +707,19 @@ def test_prelu_slope_grad_accepts(fn):
 def test_prelu_slope_grad_rejects(fn, phrase):
     result = checks.prelu_slope_grad(fn, quiet=True)
     assert result.passed is False and phrase in result.message
+
+
+def _slope_in_place(x, a, grad_out):  # right values, but overwrites grad_out (issue 26 review)
+    grad_out *= np.minimum(x, 0)
+    return grad_out.sum(axis=0)
+
+
+def _slope_clips_x(x, a, grad_out):  # right values, but overwrites x
+    np.minimum(x, 0, out=x)
+    return (grad_out * x).sum(axis=0)
+
+
+@pytest.mark.parametrize(("fn", "argument"), [(_slope_in_place, "grad_out"), (_slope_clips_x, "x")])
+def test_prelu_slope_grad_rejects_changing_an_argument_in_place(fn, argument):
+    result = checks.prelu_slope_grad(fn, quiet=True)
+    assert result.passed is False and f"changed its argument {argument} in place" in result.message

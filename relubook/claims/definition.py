@@ -95,22 +95,29 @@ def vectorised_is_faster(seeds, size, factor):
     return {"n": len(seeds), "factor": factor, "faster": int((ratios >= factor).sum()), "ratios": ratios}
 
 
+#: Grid of the rate claim: 1601 points, so that each of the 2k pieces (up to 86) holds at least 18 of them.
+#: On the chapter's 401-point grid 80 hinges leave 5 points per piece, with every hinge midway between two of
+#: them, and the measured order from 40 to 80 hinges comes out at 2.23 instead of 2: an artefact of the grid.
+RATE_GRID = 1601
+
+
 @claim("ch1.linear_term_restores_k2", chapter=1,
-       statement=("for random smooth targets on [-pi, pi], the hinge fit with one added linear term has error "
-                  "~ k^-2 (observed order 1.9-2.2 from k to 2k) for every target; without it the order is lower "
-                  "by more than 0.1 for at least 2/3 of the targets, and the others are nearly flat at -pi "
-                  "(|slope| below 0.5)"),
+       statement=("for random smooth targets on [-pi, pi] (measured on 1601 points), the hinge fit with one added "
+                  "linear term has error ~ k^-2 (observed order 1.9-2.2 from k to 2k) for every target; without it "
+                  "the order is lower by more than 0.1 for at least 2/3 of the targets, and the others have a "
+                  "small slope at -pi (at most 0.6 times the median slope), at k = 24-43 and 2-4 modes"),
        seeds=range(20), settings={"k": 32, "modes": 3},
        neighbours=[{"k": 24}, {"k": 43}, {"modes": 2}, {"modes": 4}],
        holds=lambda r: (1.9 <= r["with_lowest"] and r["with_highest"] <= 2.2
-                        and fraction_at_least(r["slower_without"], r["n"], 2 / 3) and r["steepest_exception"] < 0.5))
+                        and fraction_at_least(r["slower_without"], r["n"], 2 / 3)
+                        and r["steepest_exception"] <= 0.6 * r["median_left_slope"]))
 def linear_term_restores_k2(seeds, k, modes):
     without, with_linear, slopes = [], [], []
     left = hinges.HINGE_INTERVAL[0]
     for seed in seeds:
         target = hinges.random_smooth_target(seed, modes)
-        without.append(hinges.convergence_order(k, target))
-        with_linear.append(hinges.convergence_order(k, target, linear=True))
+        without.append(hinges.convergence_order(k, target, n_points=RATE_GRID))
+        with_linear.append(hinges.convergence_order(k, target, linear=True, n_points=RATE_GRID))
         slopes.append(abs(float(target(left + 1e-6) - target(left))) / 1e-6)   # |f'| at the left end
     without, with_linear, slopes = np.array(without), np.array(with_linear), np.array(slopes)
     slower = without < with_linear - 0.1

@@ -28,7 +28,7 @@ def _all(values) -> int:
 
 
 # ----------------------------------------------------------------------------------------------------
-# Exact zeros: a float16 accumulator produces them, a float32 one does not
+# Exact zeros: a float16 accumulator produces them, a float32 one far more rarely
 # ----------------------------------------------------------------------------------------------------
 def float16_layer(seed: int, width: int, n_samples: int) -> dict:
     """One ReLU layer's outputs fed into a float16 layer: exact-zero pre-activations by accumulator.
@@ -52,11 +52,14 @@ def float16_layer(seed: int, width: int, n_samples: int) -> dict:
 
 @claim("ch2.float16_sums_make_exact_zeros", chapter=2,
        statement="summed in float16, a He layer of width 64 on 4000 ReLU outputs has at least one exact-zero "
-                 "pre-activation in at least 9 of 10 seeds, and summed in float32 or float64 none in any seed",
+                 "pre-activation in at least 9 of 10 seeds; summed in float32 or float64 the same numbers give "
+                 "exact zeros at least 10 times more rarely (over all seeds together; none at the chapter's "
+                 "seeds, 1 in 30 seeds of width 96 when measured), and no unit has all-zero inputs",
        seeds=CHAPTER_SEEDS, settings={"width": 64, "n_samples": 4000},
        neighbours=[{"width": 32}, {"width": 128}, {"n_samples": 2000}],
        holds=lambda r: (r["seeds_with_float16_zeros"] >= math.ceil(0.9 * r["n"])
-                        and r["float32_zeros"] == 0 and r["float64_zeros"] == 0 and r["all_zero_inputs"] == 0))
+                        and int(r["float16_per_seed"].sum()) >= 10 * (r["float32_zeros"] + r["float64_zeros"])
+                        and r["all_zero_inputs"] == 0))
 def float16_sums_make_exact_zeros(seeds, width, n_samples):
     runs = [float16_layer(s, width, n_samples) for s in seeds]
     f16 = np.array([r["float16_sums"] for r in runs])
