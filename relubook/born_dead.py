@@ -255,7 +255,7 @@ def network_outputs(depth: int, width: int, *, n_nets: int, rng: np.random.Gener
 WIDGET_SEED = 12345
 #: Depth to which one estimate is computed at a time (the widget's slider goes to 50).
 WIDGET_DEPTHS = 50
-#: Widths the widget's slider offers (their curves are computed together on first use).
+#: Widths the widget's slider offers (each width's curve is computed when the slider first reaches it).
 WIDGET_WIDTHS = tuple(range(2, 11))
 #: Networks per estimate in the widget (standard error at most 0.5 / sqrt(2000) = 0.011).
 WIDGET_NETS = 2000
@@ -278,9 +278,8 @@ def born_dead_probability(depth: int, width: int, *, n_nets: int = WIDGET_NETS, 
     """
     depth, width = check_int(depth, "depth"), check_int(width, "width")
     n_nets = check_int(n_nets, "n_nets")
-    if depth <= WIDGET_DEPTHS and width in WIDGET_WIDTHS:
-        for w in WIDGET_WIDTHS:  # the slider's widths at once: one pause on first use, none later
-            _cached_curve(w, WIDGET_DEPTHS, n_nets, init)
+    # one curve per width, computed when the slider first reaches that width (each curve has its own
+    # seeded generator, so it does not depend on which widths were computed before it)
     curve = _cached_curve(width, max(depth, WIDGET_DEPTHS), n_nets, init)
     return float(curve[depth - 1])
 

@@ -5,6 +5,8 @@ Imports go one way: experiments -> this module -> :mod:`relubook.widgets.dying`.
 
 from __future__ import annotations
 
+import warnings
+
 from collections.abc import Sequence
 
 import numpy as np
@@ -53,7 +55,8 @@ def plot_decision_boundary(ax: Axes, model, X: np.ndarray, y: np.ndarray, *, res
 
 
 def plot_dead_curves(steps: np.ndarray, curves: np.ndarray, lrs: Sequence[float], *, ax: Axes | None = None) -> Figure:
-    """Dead fraction over training per learning rate: median over seeds (line) and range (band).
+    """Dead fraction over training per learning rate: median over seeds (line) and range (band), over the
+    seeds still training (a diverged seed is NaN from its divergence on, :func:`relubook.dying.dead_curves`).
 
     ``curves`` has shape ``(len(lrs), n_records, n_seeds)`` (:func:`relubook.dying.dead_curves`).
     """
@@ -64,9 +67,11 @@ def plot_dead_curves(steps: np.ndarray, curves: np.ndarray, lrs: Sequence[float]
         _, ax = plotting.subplots()
     for i, (lr, curve) in enumerate(zip(lrs, curves, strict=True)):
         color = plotting.OKABE_ITO[plotting._CYCLE[i % len(plotting._CYCLE)]]
-        ax.fill_between(steps, np.nanmin(curve, axis=1), np.nanmax(curve, axis=1), color=color, alpha=0.15,
-                        linewidth=0)
-        ax.plot(steps, np.nanmedian(curve, axis=1), color=color,
+        with warnings.catch_warnings():  # a record where every seed has diverged is NaN: nothing is drawn there
+            warnings.simplefilter("ignore", RuntimeWarning)
+            lo, hi, med = np.nanmin(curve, axis=1), np.nanmax(curve, axis=1), np.nanmedian(curve, axis=1)
+        ax.fill_between(steps, lo, hi, color=color, alpha=0.15, linewidth=0)
+        ax.plot(steps, med, color=color,
                 linestyle=plotting._LINESTYLES[i % len(plotting._LINESTYLES)],
                 marker=plotting.marker_for(i), markevery=max(1, len(steps) // 8), label=f"lr = {lr:g}")
     ax.axhline(0.5, color="0.4", linewidth=0.8, zorder=0)

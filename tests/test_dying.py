@@ -179,3 +179,16 @@ def test_prelu_slopes_are_exposed_and_take_the_oversized_step():
     assert all(np.all(s == 0.25) for s in start.slopes)
     assert max(float(np.abs(s).max()) for s in one.slopes) > 1.0   # one step of lr 2 leaves the leaky range
     assert dying.train_seeds(dying.FAILING_CONFIG, (0,)).slopes is None
+
+
+def test_dead_curves_leave_a_diverged_run_out_from_its_divergence_on():
+    """Issue 27 review: a diverged run has no dead fraction "after 300 steps"; it used to keep its last record,
+    so the chapter's lr 4 line counted 15 diverged runs as if they had trained."""
+    steps, curves = dying.dead_curves([2.0, 4.0], dying.CHAPTER_SEEDS)
+    for lr, curve in zip((2.0, 4.0), curves, strict=True):
+        runs = dying.train_seeds({"lr": lr}, dying.CHAPTER_SEEDS)
+        assert np.array_equal(np.isnan(curve[-1]), runs.diverged)
+        assert not np.isnan(curve[0]).any()  # every run starts
+        gone = np.isnan(curve)
+        assert np.all(gone[1:] >= gone[:-1])  # once NaN, NaN for good
+    assert np.isnan(curves[1][-1]).sum() >= 8  # lr 4: many runs diverge (15 of the chapter's 20)
