@@ -6,7 +6,6 @@ Imports go one way: experiments -> this module -> :mod:`relubook.widgets.dying`.
 from __future__ import annotations
 
 import warnings
-
 from collections.abc import Sequence
 
 import numpy as np
