@@ -6,6 +6,16 @@ from scipy import special
 
 from relubook import activations, checks
 from relubook.checks import variants as cv
+from relubook.checks.definition import reset_attempts
+
+
+@pytest.fixture(autouse=True)
+def _fresh_attempts():
+    """Every test starts as a learner's first try (the prediction checkers give a hint first, the answer after a
+    second miss)."""
+    reset_attempts()
+    yield
+    reset_attempts()
 
 
 def run(checker, fn):
@@ -308,9 +318,19 @@ def test_quiz_accepts_names_labels_and_lists():
     (lambda t: set(), "missing"),
 ])
 def test_quiz_rejects(answer, phrase):
-    result = checks.quiz_nonzero_gradient(answer(truth()), quiet=True)
+    assert checks.quiz_nonzero_gradient(answer(truth()), quiet=True).passed is False
+    result = checks.quiz_nonzero_gradient(answer(truth()), quiet=True)  # the second miss names the answer
     assert result.passed is False
     assert phrase in result.message
+
+
+def test_quiz_first_miss_gives_a_hint_not_the_answer():
+    # issue 26 review: an empty set used to be answered with the list of all eleven names
+    first = checks.quiz_nonzero_gradient(set(), quiet=True)
+    assert first.passed is False and "11 missing" in first.message and "run the cell once more" in first.message
+    assert not any(n in first.message for n in truth())
+    second = checks.quiz_nonzero_gradient(set(), quiet=True)
+    assert "missing: leaky_relu" in second.message
 
 
 def test_quiz_none_and_garbage():
@@ -408,8 +428,18 @@ def test_selu_fixed_point_accepts(mean, variance):
     (None, 1, "not implemented yet"),
 ])
 def test_selu_fixed_point_rejects(mean, variance, phrase):
-    result = cv.selu_fixed_point(mean, variance, quiet=True)
+    assert cv.selu_fixed_point(mean, variance, quiet=True).passed is False
+    result = cv.selu_fixed_point(mean, variance, quiet=True)  # the second miss shows the measured run
     assert result.passed is False and phrase in result.message, result.message
+
+
+def test_selu_fixed_point_first_miss_hides_the_measured_run():
+    m, v = cv.selu_exercise_moments()
+    first = cv.selu_fixed_point(0, 4, quiet=True)
+    assert first.passed is False and "does not stay at 4" in first.message
+    assert f"{v:.3f}" not in first.message and "(0, 1)" not in first.message
+    second = cv.selu_fixed_point(0, 4, quiet=True)
+    assert f"{v:.3f}" in second.message
 
 
 # ----------------------------------------------------------------------------
@@ -665,6 +695,13 @@ def test_gradient_flow_prediction_accepts_the_one_layer_prediction():
 def test_gradient_flow_prediction_rejects(value, phrase):
     result = checks.gradient_flow_prediction(value, quiet=True)
     assert result.passed is False and phrase in result.message
+
+
+def test_gradient_flow_prediction_first_miss_hides_the_measured_median():
+    median = f"{np.median(cv.flow_exercise_ratios()):.2g}"
+    first = checks.gradient_flow_prediction(1e-14, quiet=True)
+    assert first.passed is False and median not in first.message and "once more" in first.message
+    assert median in checks.gradient_flow_prediction(1e-14, quiet=True).message
 
 
 # ----------------------------------------------------------------------------

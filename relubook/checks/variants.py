@@ -36,6 +36,7 @@ import numpy as np
 from .. import activations
 from ..tables import mean_on_standard_normal
 from ._core import CHECK_SEED, Case, check_function, fmt, report, standard_cases
+from .definition import _AGAIN, _missed
 
 __all__ = [
     "FLOW_EXERCISE",
@@ -627,7 +628,8 @@ def quiz_nonzero_gradient(answer_set, *, quiet: bool = False):
     ``answer_set`` is a set (or list) of registry names such as ``"elu"``;
     display labels such as ``"Leaky ReLU"`` are accepted too. The truth is
     computed from the registry: ``|f'(-3)| > NONZERO_GRAD_TOL`` (``1e-3``) at
-    the default parameters.
+    the default parameters. A first wrong answer gets the counts and a hint, a second one the
+    names (:func:`relubook.checks.definition.reset_attempts` forgets earlier misses).
     """
     name = "quiz_nonzero_gradient"
     try:
@@ -655,6 +657,17 @@ def quiz_nonzero_gradient(answer_set, *, quiet: bool = False):
             return report(name, True, [f"all {len(truth)} found; the zero-gradient ones are "
                                        f"{', '.join(n for n in activations.names() if n not in truth)}."],
                           quiet=quiet)
+        if _missed(name) == 1:  # a hint first; the lists would give the whole answer away
+            counts = [f"{len(missing)} missing"] if missing else []
+            counts += [f"{len(extra)} that should not be there"] if extra else []
+            if missing:
+                hint = ("hint: for each activation left out, look at its formula for x < 0: is it a constant there? "
+                        "A derivative that is small but above 1e-3 still counts: check the functions whose slope "
+                        "at -3 is only about 0.01.")
+            else:
+                hint = ("hint: an activation that is flat on its whole negative side has derivative exactly 0 at "
+                        "-3; which of yours are?")
+            return report(name, False, [f"your set has {' and '.join(counts)}.", hint, _AGAIN], quiet=quiet)
         lines = []
         if missing:
             lines.append("missing: " + ", ".join(missing))
@@ -858,7 +871,8 @@ def selu_fixed_point(mean, variance, *, quiet: bool = False):
     """Check a prediction of the mean and variance after 30 SELU layers started at variance 4.
 
     The prediction is compared with the seeded run of :func:`selu_exercise_moments`
-    (mean within ``SELU_MEAN_TOL``, variance within ``SELU_VARIANCE_TOL`` relative).
+    (mean within ``SELU_MEAN_TOL``, variance within ``SELU_VARIANCE_TOL`` relative). A first wrong
+    prediction gets a hint, a second one the measured run.
     """
     name = "selu_fixed_point"
     try:
@@ -878,6 +892,18 @@ def selu_fixed_point(mean, variance, *, quiet: bool = False):
             return report(name, True, [f"you predicted ({m:g}, {v:g}); {measured}.",
                                        "The input's variance of 4 is forgotten: (0, 1) attracts, and each layer "
                                        "shrinks the distance to it by a constant factor below 1."], quiet=quiet)
+        if _missed(name) == 1:  # a hint first; the measured run would give the answer away
+            if abs(v - SELU_EXERCISE["input_variance"]) < 0.5:
+                hint = ("hint: the variance does not stay at 4. SELU's two constants were chosen so that one mean "
+                        "and one variance map to themselves, and the chapter showed that this state attracts.")
+            elif abs(m - true_m) > SELU_MEAN_TOL and abs(v - true_v) <= SELU_VARIANCE_TOL * true_v:
+                hint = ("hint: the variance is right; now the mean: what do zero-mean weights and SELU's constants "
+                        "do to it?")
+            else:
+                hint = ("hint: which mean and variance do SELU's constants make a fixed point, and how much of a "
+                        "deviation from it is left after 30 layers that each shrink it by a constant factor?")
+            return report(name, False, [f"you predicted mean {m:g} and variance {v:g}; that is not where the network "
+                                        "ends.", hint, _AGAIN], quiet=quiet)
         lines = [f"you predicted mean {m:g} and variance {v:g}; {measured}."]
         if abs(v - SELU_EXERCISE["input_variance"]) < 0.5:
             lines.append("hint: the variance does not stay at 4. SELU's constants make (0, 1) a fixed point "
@@ -961,7 +987,8 @@ def gradient_flow_prediction(predicted_ratio, *, quiet: bool = False):
     """Check a prediction of Softplus's gradient ratio over 30 layers, made from the backward gain.
 
     Accepted when it is within a factor 3 of the median measured ratio (the one-layer prediction,
-    ``sqrt(chi) ** 29``, is); a ratio above 1e-3 (no vanishing) fails with a hint on chi.
+    ``sqrt(chi) ** 29``, is); a ratio above 1e-3 (no vanishing) fails with a hint on chi. The
+    measured ratios are shown after a second miss, not the first.
     """
     name = "gradient_flow_prediction"
     try:
@@ -983,13 +1010,17 @@ def gradient_flow_prediction(predicted_ratio, *, quiet: bool = False):
                                        "One layer multiplies the gradient's mean square by chi = E[f'^2] / E[f^2] "
                                        "(about 0.32 for Softplus), so its size by sqrt(chi), 29 times."],
                           quiet=quiet)
-        lines = [f"you predicted {p:.2g}; {where}."]
+        first = _missed(name) == 1  # a hint first; the measured median would give the answer away
+        lines = ([f"you predicted {p:.2g}; the networks give a ratio more than a factor 3 away from it."] if first
+                 else [f"you predicted {p:.2g}; {where}."])
         if p > 1e-3:
             lines.append("hint: compute chi = E[f'(z)^2] / E[f(z)^2] for Softplus (sn.gaussian_moments). It is well "
                          "below 1: Softplus's large mean fills E[f^2] with a constant that carries no gradient.")
         else:
             lines.append("hint: chi multiplies the mean *square*; the size of the gradient changes by sqrt(chi) per "
                          "layer, over the 29 steps between layer 30 and layer 1.")
+        if first:
+            lines.append(_AGAIN)
         return report(name, False, lines, quiet=quiet)
     except Exception as exc:  # never raise into the notebook
         return report(name, False, [f"could not check your prediction ({type(exc).__name__}: {exc})."], quiet=quiet)
