@@ -313,6 +313,17 @@ def test_two_layer_gradient_rejects(which, phrase):
     assert phrase in r.message, r.message
 
 
+def test_two_layer_gradient_hint_first_then_the_finite_differences():
+    # issue 26 review: the first wrong answer was shown the finite differences, i.e. the answer
+    p, gx, gw = _reference_two_layer()
+    no_mask = p["W1"].T @ p["w2"]
+    first = checks.two_layer_gradient(no_mask, gw, quiet=True)
+    assert first.passed is False and "hint:" in first.message and "finite differences:" not in first.message
+    assert "1.5" not in first.message
+    second = checks.two_layer_gradient(no_mask, gw, quiet=True)
+    assert "finite differences: array([ 1.5, -0.5])" in second.message
+
+
 @pytest.mark.parametrize("args", [(None, None), ("abc", [[1]]), (object(), object()), ([np.nan, 0], np.zeros((3, 2)))])
 def test_two_layer_gradient_survives_garbage(args):
     r = checks.two_layer_gradient(*args, quiet=True)
