@@ -760,3 +760,42 @@ def _slope_clips_x(x, a, grad_out):  # right values, but overwrites x
 def test_prelu_slope_grad_rejects_changing_an_argument_in_place(fn, argument):
     result = checks.prelu_slope_grad(fn, quiet=True)
     assert result.passed is False and f"changed its argument {argument} in place" in result.message
+
+
+# ----------------------------------------------------------------------------
+# maxout_exact: exercise 7's closing question, collected (issue 26 review)
+# ----------------------------------------------------------------------------
+RIGHT_MAXOUT = [False, True, False, False, True]
+
+
+@pytest.mark.parametrize("verdicts", [RIGHT_MAXOUT, tuple(RIGHT_MAXOUT), np.array(RIGHT_MAXOUT)])
+def test_maxout_exact_accepts(verdicts):
+    result = checks.maxout_exact(verdicts, quiet=True)
+    assert result.passed, result.message
+    assert "max(x + 1, 3 - x)" in result.message
+
+
+@pytest.mark.parametrize("verdicts", [
+    [False] * 5,                       # "nothing but ReLU-like functions", forgetting max(2x, x) and |x - 1| + 2
+    [True, True, False, False, True],  # Leaky ReLU with alpha = 2 is concave
+    [False, True, True, False, True],  # ReLU6 bends down
+    [False, True, False, True, True],  # squared ReLU is curved
+    [True] * 5,
+])
+def test_maxout_exact_rejects_with_a_hint_then_the_answer(verdicts):
+    first = checks.maxout_exact(verdicts, quiet=True)
+    assert first.passed is False and "hint:" in first.message and "yes," not in first.message
+    second = checks.maxout_exact(verdicts, quiet=True)
+    assert second.passed is False
+    wrong = [i for i, (v, r) in enumerate(zip(verdicts, RIGHT_MAXOUT, strict=True)) if v != r]
+    assert all(f"({'abcde'[i]})" in second.message for i in wrong)
+
+
+@pytest.mark.parametrize("verdicts", ["yes", [1, 0, 0, 0, 1], [False, True], {"a": False}, 3])
+def test_maxout_exact_refuses_malformed_answers(verdicts):
+    result = checks.maxout_exact(verdicts, quiet=True)
+    assert result.passed is False and "verdicts" in result.message
+
+
+def test_maxout_exact_none_is_todo():
+    assert "not implemented yet" in checks.maxout_exact(None, quiet=True).message

@@ -49,6 +49,8 @@ __all__ = [
     "leaky_relu",
     "leaky_relu_grad",
     "matched_init",
+    "MAXOUT_EXACT_CLAIMS",
+    "maxout_exact",
     "maxout_pieces",
     "maxout_unit",
     "prelu_grad_alpha",
@@ -846,6 +848,55 @@ def maxout_pieces(pieces, target: str = "relu", *, quiet: bool = False):
         return report(name, False, lines, quiet=quiet)
     except Exception as exc:  # never raise into the notebook
         return report(name, False, [f"could not check your pieces ({type(exc).__name__}: {exc})."], quiet=quiet)
+
+
+#: Exercise 7's closing question: can one Maxout unit (any number of pieces) be exactly this function?
+#: (function, verdict, why).
+MAXOUT_EXACT_CLAIMS = (
+    ("Leaky ReLU with alpha = 2", False,
+     "its slope falls from 2 to 1 at 0: it bends downwards (concave), and a maximum of lines only bends upwards."),
+    ("max(2x, x)", True, "it is the larger of the lines 2x and x: pieces (2, 0) and (1, 0)."),
+    ("ReLU6", False, "its slope falls from 1 to 0 at x = 6, a downward bend no maximum of lines can make."),
+    ("squared ReLU", False, "it is convex but curved for x > 0: finitely many lines only approximate it."),
+    ("|x - 1| + 2", True, "it is max(x + 1, 3 - x): two lines."),
+)
+
+
+def maxout_exact(verdicts, *, quiet: bool = False):
+    """Check the verdicts on :data:`MAXOUT_EXACT_CLAIMS`: which functions one Maxout unit represents exactly.
+
+    ``verdicts`` is a list of five booleans in the order of the claims. A first wrong answer gets the number
+    of right verdicts and a hint, a second one the wrong verdicts and why
+    (:func:`relubook.checks.definition.reset_attempts` forgets earlier misses).
+    """
+    name = "maxout_exact"
+    try:
+        n = len(MAXOUT_EXACT_CLAIMS)
+        if verdicts is None or verdicts is Ellipsis:
+            return report(name, False, ["Write your verdicts, then run the cell again."], todo=True, quiet=quiet)
+        if isinstance(verdicts, (str, bytes, dict)) or not isinstance(verdicts, Iterable):
+            return report(name, False, [f"expected a list of {n} True/False verdicts, got {fmt(verdicts)}."],
+                          quiet=quiet)
+        given = list(verdicts)
+        if len(given) != n or not all(isinstance(v, (bool, np.bool_)) for v in given):
+            return report(name, False, [f"expected {n} verdicts, each True or False, in the order (a)-(e); got "
+                                        f"{fmt(verdicts)}."], quiet=quiet)
+        wrong = [i for i, (v, (_, truth, _)) in enumerate(zip(given, MAXOUT_EXACT_CLAIMS, strict=True))
+                 if bool(v) != truth]
+        if not wrong:
+            return report(name, True, [f"all {n} verdicts are right."] + [
+                f"({'abcde'[i]}) {what}: {'yes' if truth else 'no'}, {why}"
+                for i, (what, truth, why) in enumerate(MAXOUT_EXACT_CLAIMS)], quiet=quiet)
+        if _missed(name) == 1:
+            return report(name, False, [f"{n - len(wrong)} of {n} verdicts are right.",
+                                        "hint: a maximum of lines is convex (its slope can only grow from left to "
+                                        "right) and piecewise linear. Check both for each function, and for a "
+                                        "'yes' name the lines.", _AGAIN], quiet=quiet)
+        return report(name, False, [f"{n - len(wrong)} of {n} verdicts are right."] + [
+            f"({'abcde'[i]}) {MAXOUT_EXACT_CLAIMS[i][0]}: {'yes' if MAXOUT_EXACT_CLAIMS[i][1] else 'no'}, "
+            f"{MAXOUT_EXACT_CLAIMS[i][2]}" for i in wrong], quiet=quiet)
+    except Exception as exc:  # never raise into the notebook
+        return report(name, False, [f"could not read your verdicts ({type(exc).__name__}: {exc})."], quiet=quiet)
 
 
 #: The SELU prediction exercise: a network of this shape, started at this input variance.
