@@ -95,14 +95,14 @@ def vectorised_is_faster(seeds, size, factor):
     return {"n": len(seeds), "factor": factor, "faster": int((ratios >= factor).sum()), "ratios": ratios}
 
 
-#: Grid of the rate claim: 1601 points, so that each of the 2k pieces (up to 86) holds at least 18 of them.
+#: Grid of the rate claim: 1001 points, so that each of the 2k pieces (up to 86) holds at least 11 of them.
 #: On the chapter's 401-point grid 80 hinges leave 5 points per piece, with every hinge midway between two of
 #: them, and the measured order from 40 to 80 hinges comes out at 2.23 instead of 2: an artefact of the grid.
-RATE_GRID = 1601
+RATE_GRID = 1001
 
 
 @claim("ch1.linear_term_restores_k2", chapter=1,
-       statement=("for random smooth targets on [-pi, pi] (measured on 1601 points), the hinge fit with one added "
+       statement=("for random smooth targets on [-pi, pi] (measured on 1001 points), the hinge fit with one added "
                   "linear term has error ~ k^-2 (observed order 1.9-2.2 from k to 2k) for every target; without it "
                   "the order is lower by more than 0.1 for at least 2/3 of the targets, and the others have a "
                   "small slope at -pi (at most 0.6 times the median slope), at k = 24-43 and 2-4 modes"),
