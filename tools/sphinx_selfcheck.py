@@ -178,6 +178,7 @@ def _doctree_read(app: Any, doctree: nodes.document) -> None:
     for number, admonition in enumerate(
         (n for n in doctree.findall(nodes.admonition) if CLASS in n.get("classes", [])), start=1
     ):
+        _drop_repeated_kind(admonition)
         question, problems = parse_question(admonition, docname, number)
         for problem in problems:
             logger.warning("self-check %d (%r): %s", number, question.title[:60], problem,
@@ -190,6 +191,19 @@ def _doctree_read(app: Any, doctree: nodes.document) -> None:
         found.append(question)
     if found:
         store[docname] = found
+
+
+REPEATED_KIND = re.compile(r"^\s*(Review|Predict(ion)?)\s*:\s*")
+
+
+def _drop_repeated_kind(admonition: nodes.admonition) -> None:
+    """"Review: ..." and "Predict: ..." titles say their kind for JupyterLab's readers; on the site the
+    label ("Review 1.", "Prediction 7.") says it, so the word is not said twice."""
+    title = next((c for c in admonition.children if isinstance(c, nodes.title)), None)
+    first = title.children[0] if title is not None and title.children else None
+    if isinstance(first, nodes.Text) and REPEATED_KIND.match(first.astext()):
+        rest = REPEATED_KIND.sub("", first.astext(), count=1)
+        title.replace(first, nodes.Text(rest[:1].upper() + rest[1:]))
 
 
 def _env_merge(app: Any, env: Any, docnames: set[str], other: Any) -> None:
@@ -267,7 +281,7 @@ def _doctree_resolved(app: Any, doctree: nodes.document, docname: str) -> None:
                 continue
             section = nodes.section(ids=[f"answers-{nodes.make_id(doc)}"])
             section += nodes.title("", app.env.titles[doc].astext() if doc in app.env.titles else doc)
-            listing = nodes.enumerated_list()
+            listing = nodes.bullet_list(classes=["selfcheck-answer-list"])  # each entry says its number
             for q in questions[doc]:
                 listing += _resolved_answer(app, doctree, docname, q)
             section += listing

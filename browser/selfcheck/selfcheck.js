@@ -44,6 +44,17 @@
     return cells.find((cell) => node.compareDocumentPosition(cell) & Node.DOCUMENT_POSITION_FOLLOWING) || null;
   }
 
+  function readingOf(cell) {
+    // The text that reads the cell's result: the elements after it, up to the next code cell,
+    // heading, section or question (a prediction is moot if the next paragraph states the result).
+    const found = [];
+    for (let el = cell.nextElementSibling; el; el = el.nextElementSibling) {
+      if (el.matches("div.cell, section, h1, h2, h3, h4, h5, h6, .admonition, .sd-dropdown, .selfcheck-reset")) break;
+      found.push(el);
+    }
+    return found;
+  }
+
   function optionParts(details) {
     const summary = details.querySelector(":scope > summary .sd-summary-text") || details.querySelector(":scope > summary");
     const body = details.querySelector(":scope > .sd-summary-content") || details;
@@ -77,10 +88,13 @@
     feedback.setAttribute("role", "status");
 
     let hiddenCell = null;
+    let hiddenReading = [];
     let revealButton = null;
     function reveal() {
       if (!hiddenCell) return;
       hiddenCell.classList.remove("selfcheck-hidden-output");
+      hiddenReading.forEach((el) => el.classList.remove("selfcheck-hidden-reading"));
+      hiddenReading = [];
       const note = hiddenCell.querySelector(".selfcheck-output-note");
       if (note) note.remove();
       hiddenCell = null;
@@ -90,9 +104,13 @@
       if (cell && cell.querySelector(".cell_output")) {
         hiddenCell = cell;
         cell.classList.add("selfcheck-hidden-output");
+        hiddenReading = readingOf(cell);
+        hiddenReading.forEach((el) => el.classList.add("selfcheck-hidden-reading"));
         const note = document.createElement("p");
         note.className = "selfcheck-output-note";
-        note.textContent = "The result is hidden until you commit to a prediction above. ";
+        note.textContent = hiddenReading.length
+          ? "The result, and the text that reads it, are hidden until you commit to a prediction above. "
+          : "The result is hidden until you commit to a prediction above. ";
         revealButton = document.createElement("button");
         revealButton.type = "button";
         revealButton.className = "selfcheck-button";
@@ -111,7 +129,15 @@
       feedback.innerHTML = "";
       const head = document.createElement("p");
       head.className = `selfcheck-verdict selfcheck-${verdict}`;
-      head.textContent = verdict === "right" ? "\u2714 Right. " : "\u2718 Not quite. ";
+      // An explanation that opens with its own verdict ("Right." / "Not quite.") is not preceded by
+      // the same words: the mark alone, which screen readers skip.
+      const said = body && verdictOf(body) !== "unknown" && !extra;
+      if (said) {
+        head.textContent = verdict === "right" ? "\u2714" : "\u2718";
+        head.setAttribute("aria-hidden", "true");
+      } else {
+        head.textContent = verdict === "right" ? "\u2714 Right. " : "\u2718 Not quite. ";
+      }
       if (extra) head.textContent += extra;
       feedback.appendChild(head);
       if (body) {
@@ -157,7 +183,8 @@
         if (save) storageSet(key, { value });
         const right = Math.abs(x - answer) <= tol;
         if (right) show("right", body, "");
-        else show("wrong", null, `You gave ${value}; that is not within ${tol} of the answer. Think again, or open the answer below.`);
+        else show("wrong", null, `You gave ${value}; that is not ${tol > 0 ? `within ${tol} of ` : ""}the answer. `
+          + "Think again, or open the answer below.");
         if (!right) {
           const details = document.createElement("details");
           details.className = "selfcheck-giveup";

@@ -119,15 +119,20 @@ def test_numeric_question_checks_within_tolerance(tab):
 
 def test_prediction_hides_the_result_until_answered(tab):
     output = tab.locator("div.cell .cell_output").first
-    assert not output.is_visible()
+    reading = tab.get_by_text("this paragraph reads the result")
+    later = tab.get_by_text("past the next heading")
+    assert not output.is_visible() and not reading.is_visible()
+    assert later.is_visible()  # only the text up to the next heading reads the result
     assert tab.get_by_role("button", name="Show me anyway").is_visible()
     tab.locator("#selfcheck-3 .selfcheck-option").nth(1).click()
     assert output.is_visible() and "maximum" in output.inner_text()
+    assert reading.is_visible()
 
 
 def test_show_me_anyway_reveals_without_answering(tab):
     tab.get_by_role("button", name="Show me anyway").click()
     assert tab.locator("div.cell .cell_output").first.is_visible()
+    assert tab.get_by_text("this paragraph reads the result").is_visible()
     assert feedback(tab, 3) == ""
 
 
