@@ -320,8 +320,9 @@ class TrainHistory:
     loss : list of float
         Mean training cross-entropy.
     dead_filters : list of list of int
-        Filters whose activation is exactly 0 at every position of every *training* image:
-        dead units, as in chapter 4 (their gradient is 0 too, so they never come back).
+        Filters whose activation is the same at every position of every *training* image (for ReLU,
+        in practice exactly 0): dead units, as in chapter 4 (a ReLU filter at 0 everywhere gets no
+        gradient either, so it never comes back).
     """
 
     train_error: list[float] = field(default_factory=list)
@@ -365,7 +366,9 @@ def train_cnn(data: Digits, *, activation: str = "relu", seed: int = 0, epochs: 
         logits, (_, z, _, _) = model._forward(X)
         act = model.activation
         a = np.maximum(z, 0.0) if act.name == "relu" else act.forward(z, **act.params)
-        history.dead_filters.append([int(k) for k in np.flatnonzero(np.all(a == 0, axis=(0, 1, 2)))])
+        # dead: the same output at every position of every training image (the book's one definition; for
+        # ReLU in practice the constant 0)
+        history.dead_filters.append([int(k) for k in np.flatnonzero(np.all(a == a[:1, :1, :1], axis=(0, 1, 2)))])
         shifted = logits - logits.max(axis=1, keepdims=True)
         history.loss.append(float(np.mean(np.log(np.exp(shifted).sum(axis=1)) - shifted[np.arange(n), y])))
         history.train_error.append(float(np.mean(logits.argmax(axis=1) != y)))
