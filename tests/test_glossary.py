@@ -60,3 +60,14 @@ def test_the_check_can_fail_and_the_linker_fixes_it(tmp_path, monkeypatch):
     assert "A [dead unit](../glossary.md#term-dead-unit) never recovers." in linked.cells[0].source
     assert "## Dead units" in linked.cells[0].source and linked.cells[1].source == nb.cells[1].source
     assert glossary.unlinked(linked, TERMS) == []
+
+
+def test_a_term_inside_a_link_over_two_lines_is_not_prose():
+    """A citation's title that runs over a line break is link text, not a first use (the linker once
+    put a glossary link inside chapter 2's Bertoin et al. title)."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(
+        "As [Bertoin et al., *Numerical influence of ReLU'(0) on\nbackpropagation*](../bibliography.md#cite-b) show, "
+        "a formula $x +\\ y$ too.\n\nLater, backpropagation in prose.")]
+    uses = glossary.first_uses(nb, ["backpropagation"])
+    assert uses["backpropagation"][1] == 3, uses  # the line of the prose, not the link's second line (1)

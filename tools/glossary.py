@@ -114,16 +114,19 @@ def _pattern(term: str) -> re.Pattern:
     return re.compile(rf"(?<![\w-]){form}(?![\w-])", flags)
 
 
-def _masked(line: str) -> str:
+def _masked(text: str) -> str:
+    """``text`` with everything that is not prose blanked out, line breaks kept (a link's text or a
+    formula may run over several lines)."""
     for pattern in NOT_PROSE:
-        line = pattern.sub(lambda m: " " * len(m.group(0)), line)
-    return line
+        text = pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    return text
 
 
 def _prose_lines(source: str):
     """(line index, masked line) of a markdown cell's prose lines, outside code and math blocks."""
     fence = None
     math = False
+    masked = _masked(source).split("\n")
     for i, line in enumerate(source.split("\n")):
         stripped = line.strip()
         if fence:
@@ -139,7 +142,7 @@ def _prose_lines(source: str):
             continue
         if math or SKIP_LINE.match(line):
             continue
-        yield i, _masked(line)
+        yield i, masked[i]
 
 
 def _link_href(nb_path: Path) -> str:
