@@ -267,7 +267,7 @@ def dormant_units_accumulate(seeds, lr, steps):
     return {"grew": int(np.sum(plain.dormant[-1] - plain.dormant[0] >= 0.15)), "lost": int(np.sum(late < 0.9)),
             "n": len(seeds), "dormant_first": float(np.median(plain.dormant[0])),
             "dormant_last": float(np.median(plain.dormant[-1])), "late_accuracy": float(np.median(late)),
-            "runs": plain}
+            "first_accuracy": float(np.median(plain.accuracy[0])), "runs": plain}
 
 
 @claim("ch4.reset_keeps_plasticity", chapter=4,
