@@ -453,6 +453,21 @@ def test_properties_second_miss_gives_the_answer(holds, counterexamples, phrases
     assert "Look again" not in second.message
 
 
+def test_properties_a_right_verdict_with_a_weak_counterexample_gets_the_answer_on_the_second_miss():
+    holds, weak = [True, False, False, True, True, True], {"b": 0.0, "c": (1.0, 1.0)}
+    first = _run(checks.relu_properties, holds, weak)
+    second = _run(checks.relu_properties, holds, weak)
+    assert not first.passed and "6 of 6" in first.message and "x = 2" not in first.message
+    assert not second.passed and "does fail, but not at your input" in second.message
+    assert "x = 2" in second.message and "x = 1, y = -1" in second.message  # a breaking input for each
+
+
+def test_properties_hint_does_not_say_a_true_claim_can_be_broken():
+    """(e) holds: an input that does not break it must not be met by 'find one that does'."""
+    result = _run(checks.relu_properties, [True, False, False, True, False, True], {"b": 2, "c": (1, -1), "e": 1.0})
+    assert "does not break it" in result.message and "Can you find one that does" not in result.message
+
+
 def test_properties_a_pass_forgets_earlier_misses():
     _run(checks.relu_properties, [True] * 6, {})
     assert _run(checks.relu_properties, _RIGHT_VERDICTS, _RIGHT_COUNTEREXAMPLES).passed

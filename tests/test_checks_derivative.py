@@ -553,3 +553,13 @@ def test_signal_doubling_reports_a_measured_run():
     r = checks.signal_doubling(lambda n: 2 ** (1 / 50) * np.sqrt(2 / n), quiet=True)
     assert r.passed and "measured on 8 networks" in r.message
     assert 1.0 < r.details["ratios"][-1] < 4.0        # the run scatters around the expected 2
+
+
+def test_backward_from_output_on_single_numbers_points_at_asarray():
+    """A natural array-only answer meets the checker's float case: the hint names the real cause."""
+    from relubook import checks as _checks
+
+    result = _checks.relu_backward_from_output(lambda h, g: g * (h > 0).astype(np.float64), quiet=True)
+    assert not result.passed
+    assert "AttributeError" in result.message and "np.asarray" in result.message
+    assert _checks.relu_backward_from_output(lambda h, g: np.asarray(g) * (np.asarray(h) > 0), quiet=True).passed

@@ -231,8 +231,15 @@ def _check_function(name, fn, reference, cases, arg_names, rtol, atol, compare, 
                     lines.append("hint: `if x > 0:` asks one yes/no question about a whole array. "
                                  "Work element-wise instead: np.maximum, np.where or a boolean mask "
                                  "(x > 0) apply to every element at once (vectorisation).")
-                elif case.hint or hint:
-                    lines.append(f"hint: {case.hint or hint}")
+                elif case.hint:
+                    lines.append(f"hint: {case.hint}")
+                elif isinstance(exc, AttributeError) and any(isinstance(a, (int, float)) for a in args):
+                    lines.append("hint: this input is a plain Python number, and a comparison of numbers "
+                                 "gives a Python bool, which has no array methods such as .astype. Start with "
+                                 "np.asarray(...) on the inputs, or use NumPy functions (np.where, "
+                                 "np.maximum), which take numbers and arrays alike.")
+                elif hint:
+                    lines.append(f"hint: {hint}")
                 return report(name, False, lines, quiet=quiet)
         if got is None:
             return report(name, False, [f"Write the body of {name}, then run the cell again "

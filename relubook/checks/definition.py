@@ -919,7 +919,8 @@ def relu_properties(holds, counterexamples=None, *, quiet: bool = False):
                 checked.append(f"({letter}) at {_inputs_text(letter, found[letter])}: {left + 0.0:g} ≠ {right + 0.0:g}")
             else:
                 problems.append(f"({letter}) {claim_text}: at {_inputs_text(letter, found[letter])} both sides are "
-                                f"{left + 0.0:g}, so this input does not break it. Can you find one that does?")
+                                f"{left + 0.0:g}, so this input does not break it. Try other inputs, or ask "
+                                f"whether any input can.")
         for letter, xy in found.items():
             if verdicts[letters.index(letter)] and _breaks(letter, xy)[0]:
                 problems.append(f"({letter}): you marked it as holding, but your own input "
@@ -940,6 +941,11 @@ def relu_properties(holds, counterexamples=None, *, quiet: bool = False):
                              "signs).")
             lines.append(_AGAIN)
             return report(name, False, lines, quiet=quiet)
+        for letter in marked_false:  # a right verdict whose counterexample does not break the claim
+            i = letters.index(letter)
+            claim_text, truth, why = PROPERTY_CLAIMS[i]
+            if not truth and i not in wrong and any(p.startswith(f"({letter})") for p in problems):
+                lines.append(f"({letter}) {claim_text} does fail, but not at your input. {why[0].upper()}{why[1:]}")
         for i in wrong:
             claim_text, truth, why = PROPERTY_CLAIMS[i]
             said = "holds" if verdicts[i] else "fails"
