@@ -238,6 +238,8 @@ def _check_function(name, fn, reference, cases, arg_names, rtol, atol, compare, 
                                  "gives a Python bool, which has no array methods such as .astype. Start with "
                                  "np.asarray(...) on the inputs, or use NumPy functions (np.where, "
                                  "np.maximum), which take numbers and arrays alike.")
+                    if hint:
+                        lines.append(f"hint: {hint}")
                 elif hint:
                     lines.append(f"hint: {hint}")
                 return report(name, False, lines, quiet=quiet)
