@@ -29,7 +29,7 @@ def test_xor_accepts_correct_networks(weights):
     (([[1, 1], [1, 1]], [1, 0.5], [1, -2], 0), "on at every corner"),         # linear everywhere
     (([[1, 1, 1], [1, 1, 1]], [0, -1, 0], [1, -2, 0], 0), "shape"),         # three units
     (([[1, 1], [1, 1]], [0, -1], [1, -2], np.nan), "non-finite"),
-    (([[1, 0], [0, 1]], [0, 0], [1, 1], 0), "corner(s) off"),               # x1 + x2 (OR-like)
+    (([[1, 0], [0, 1]], [0, 0], [1, 1], 0), "corner(s) not on"),            # x1 + x2 (OR-like)
 ])
 def test_xor_rejects_mistakes(weights, phrase):
     result = checks.xor_weights(*weights, quiet=True)
@@ -448,3 +448,61 @@ def test_skip_rejects_near_misses(fn, phrase):
 
 def test_skip_says_not_implemented_for_the_stub():
     assert "not implemented" in checks.skip_zero_rows(None, quiet=True).message
+
+
+# ---------------------------------------------------------------------------- review 8 (chapter 5 checkers)
+@pytest.mark.parametrize("w2, b2", [([1, -1.95], 0.0), ([1, -2], 0.05), ([1.05, -2.1], 0.0), ([1, -2], 0.1)])
+def test_xor_refuses_outputs_near_but_not_on_xor(w2, b2):
+    """Review 8: outputs within 0.1 of XOR used to pass (0.05 at (1, 1) is not XOR's 0)."""
+    result = checks.xor_weights([[1, 1], [1, 1]], [0, -1], w2, b2, quiet=True)
+    assert result.passed is False
+    assert "close" in result.message and "not on their XOR value" in result.message
+
+
+def test_xor_forgives_rounding_only():
+    third = 1 / 3
+    result = checks.xor_weights([[third * 3, 1], [1, 1]], [0, -1], [1, -2], 1e-12, quiet=True)
+    assert result.passed, result.message
+
+
+@pytest.mark.parametrize("fn, what", [
+    (lambda h, W2: np.nansum(h[:, None] * W2, axis=0), "np.multiply"),       # hides the NaN after reading
+    (lambda h, W2: (h[:, None] * W2)[h != 0].sum(axis=0), "np.multiply"),    # dense product, then rows
+    (lambda h, W2: np.where(np.isnan(W2), 0.0, W2).T @ h, "np.isnan"),       # uses the test's NaN marks
+    (lambda h, W2: np.nan_to_num(W2.T) @ h, "np.nan_to_num"),
+    (lambda h, W2: np.einsum("i,ij->j", h, np.nan_to_num(W2)), "np.nan_to_num"),
+])
+def test_skip_refuses_functions_that_read_every_row(fn, what):
+    """Review 8: a function that reads all of W2 and then hides the NaN of the zero rows used to pass."""
+    result = checks.skip_zero_rows(fn, quiet=True)
+    assert result.passed is False
+    assert "whole of W2" in result.message and what in result.message, result.message
+    assert "checker itself failed" not in result.message
+
+
+def test_skip_refuses_a_threshold_instead_of_exact_zeros():
+    result = checks.skip_zero_rows(lambda h, W2: h[h > 1e-3] @ W2[h > 1e-3], quiet=True)
+    assert result.passed is False and "exact zeros only" in result.message
+
+
+@pytest.mark.parametrize("fn", [
+    lambda h, W2: h[h != 0] @ np.take(W2, np.flatnonzero(h), axis=0),
+    lambda h, W2: h[h != 0] @ W2.take(np.flatnonzero(h), axis=0),
+    lambda h, W2: h[h != 0] @ np.compress(h != 0, W2, axis=0),
+    lambda h, W2: np.dot(h[h != 0], W2[h != 0, :]),
+    lambda h, W2: sum((hj * wj for hj, wj in zip(h, W2, strict=True) if hj), np.zeros(W2.shape[1])),
+    lambda h, W2: h @ W2 if np.all(h != 0) else h[h != 0] @ W2[h != 0],     # dense only when all are on
+    lambda h, W2: (W2[h != 0] * h[h != 0][:, None]).sum(axis=0),
+])
+def test_skip_accepts_other_ways_of_picking_rows(fn):
+    result = checks.skip_zero_rows(fn, quiet=True)
+    assert result.passed, result.message
+
+
+def test_swap_hint_names_the_seed_of_the_split():
+    """Review 8: a learner who trains seed 1 on the split of seed 0 was told to use the split of seed 0."""
+    data = conv.load_digits_split(seed=0)
+    slip = conv.train_cnn(data, activation="sigmoid", seed=1)[0].accuracy(data.X_test, data.y_test)
+    result = checks.cnn_activation_swap("sigmoid", slip, seed=1, quiet=True)
+    assert result.passed is False
+    assert "split of seed 0" in result.message and "load_digits_split(seed=1)" in result.message
