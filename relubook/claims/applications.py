@@ -25,10 +25,12 @@ def _digits() -> conv.Digits:
 
 @claim("ch5.cnn_few_dead_filters", chapter=5,
        statement="the chapter's CNN trains to held-out accuracy >= 0.9 in every seed, and after training "
-                 "at least 1 and at most 8 of its 40 filters (5 seeds x 8) are dead",
+                 "at most 8 of its 40 filters (5 seeds x 8) are dead: a few die, the network still works. "
+                 "How many die varies with the seeds (none in seeds 500-504, 7 in 900-904; 20 of 240 filters, "
+                 "in 15 of 30 seeds, over seeds 1000-1029), so the prose states the chapter's count, no lower bound",
        seeds=CHAPTER_SEEDS, settings={"epochs": 4},
        neighbours=[{"epochs": 3}, {"epochs": 5}], slow=True,
-       holds=lambda r: r["min_accuracy"] >= 0.9 and 1 <= r["dead_total"] <= 8)
+       holds=lambda r: r["min_accuracy"] >= 0.9 and r["dead_total"] <= 8)
 def cnn_few_dead_filters(seeds, epochs):
     data = _digits()
     dead_at_init, dead_at_end, accuracy, positive_weights, biases = [], [], [], {}, {}
@@ -43,6 +45,7 @@ def cnn_few_dead_filters(seeds, epochs):
             biases[seed, k] = float(start.params["c"][k])
     return {"dead_at_init": dead_at_init, "dead_at_end": dead_at_end,
             "dead_total": sum(len(d) for d in dead_at_end), "filters": 8 * len(seeds),
+            "seeds_with_dead": sum(1 for d in dead_at_end if d),
             "born_dead": sum(len(d) for d in dead_at_init),
             "killed": sum(len(set(e) - set(i)) for i, e in zip(dead_at_init, dead_at_end, strict=True)),
             "positive_weights": positive_weights, "biases": biases,
@@ -99,18 +102,20 @@ IRNN_SETUPS = (("relu", "identity"), ("tanh", "identity"), ("relu", "random"), (
 @claim("ch5.irnn_keeps_gradient", chapter=5,
        statement="at initialisation, after the sequence's length in steps: the IRNN keeps between 0.3 and 1.5 "
                  "of the gradient in every seed; tanh with W = I keeps under 0.2; ReLU with random W of std "
-                 "1/sqrt(n) under 1e-3; ReLU with He's std is erratic (largest over smallest seed > 100, the "
-                 "largest > 1)",
+                 "1/sqrt(n) under 1e-3 in at least 4 of 5 seeds (not in every seed: seed 504 keeps 0.65 and "
+                 "seed 702 grows to 187; over seeds 1000-1199, 198 of 200 vanish); ReLU with He's std is "
+                 "erratic (largest over smallest seed > 100, the largest > 1)",
        seeds=CHAPTER_SEEDS, settings={"steps": 100},
        neighbours=[{"steps": 67}, {"steps": 133}],
        holds=lambda r: (r["last"]["relu", "identity"].min() > 0.3 and r["last"]["relu", "identity"].max() < 1.5
                         and r["last"]["tanh", "identity"].max() < 0.2
-                        and r["last"]["relu", "random"].max() < 1e-3
+                        and fraction_at_least(r["random_vanished"], len(r["last"]["relu", "random"]), 0.8)
                         and r["last"]["relu", "he"].max() > 1
                         and r["last"]["relu", "he"].max() > 100 * r["last"]["relu", "he"].min()))
 def irnn_keeps_gradient(seeds, steps):
     reach = {s: np.array([recurrent.gradient_through_time(*s, steps, seed) for seed in seeds]) for s in IRNN_SETUPS}
-    return {"reach": reach, "last": {s: g[:, -1] for s, g in reach.items()}}
+    last = {s: g[:, -1] for s, g in reach.items()}
+    return {"reach": reach, "last": last, "random_vanished": int(np.sum(last["relu", "random"] < 1e-3))}
 
 
 # --- activation regions -------------------------------------------------------------------------
