@@ -25,8 +25,10 @@ The remedies practitioners use are further, optional settings (:data:`REMEDY_DEF
 ``optimizer`` (``"gd"`` or ``"adam"``), ``warmup`` (steps of linear learning-rate warm-up),
 ``clip`` (largest global gradient norm, 0 for none), ``norm`` (``"none"`` or ``"batch"``:
 batch normalisation of every hidden pre-activation over the full batch), ``residual``
-(the second hidden layer adds its input, ``a2 = act(z2) + a1``) and ``redo`` (every this
-many steps, recycle the dormant units as ReDo does, Sokar et al. 2023; 0 for never).
+(the second hidden layer adds its input, ``a2 = act(z2) + a1``), ``redo`` (every this
+many steps, recycle the dormant units as ReDo does, Sokar et al. 2023; 0 for never) and
+``weight_decay`` (L2 decay of the weights, not the biases: ``decay * W`` is added to the gradient of
+every weight matrix, the gradient of ``decay / 2`` times the sum of squared weights; 0 for none).
 
 Many seeds at once
 ------------------
@@ -109,7 +111,7 @@ BASE_CONFIG: dict = {"lr": 0.3, "bias_init": 0.0, "init": 1.0, "activation": "re
 FAILING_CONFIG: dict = {**BASE_CONFIG, "lr": 2.0}
 #: Optional settings for the remedies, with the values that leave plain gradient descent.
 REMEDY_DEFAULTS: dict = {"optimizer": "gd", "warmup": 0, "clip": 0.0, "norm": "none", "residual": False,
-                         "redo": 0}
+                         "redo": 0, "weight_decay": 0.0}
 #: The settings a config may hold.
 CONFIG_KEYS: tuple[str, ...] = (*BASE_CONFIG, *REMEDY_DEFAULTS)
 #: Learning rates the kill-a-network slider offers: 10**(k / 20) from 0.1 to 20.
@@ -171,9 +173,10 @@ def _validate_config(config: Mapping) -> dict:
         v = cfg[key]
         if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 0:
             raise ValueError(f"config[{key!r}] must be an int >= 0, got {v!r}")
-    clip = cfg["clip"]
-    if isinstance(clip, bool) or not isinstance(clip, numbers.Real) or not np.isfinite(clip) or clip < 0:
-        raise ValueError(f"config['clip'] must be a finite number >= 0, got {clip!r}")
+    for key in ("clip", "weight_decay"):
+        v = cfg[key]
+        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not np.isfinite(v) or v < 0:
+            raise ValueError(f"config[{key!r}] must be a finite number >= 0, got {v!r}")
     if not isinstance(cfg["residual"], (bool, np.bool_)):
         raise ValueError(f"config['residual'] must be True or False, got {cfg['residual']!r}")
     _activations.get(cfg["activation"])  # raises on an unknown name
@@ -368,19 +371,32 @@ _FAST = {
 }
 
 
-def _forward(X, W, b, cfg, extra):
-    """Forward pass of every seed at once: logits ``(S, n, 1)``, pre-activations, activations, BN cache."""
-    f, _ = _act(cfg)
+def _forward(X, W, b, cfg, extra, f=None):
+    """Forward pass of every seed at once: logits ``(S, n, 1)``, pre-activations, activations, BN cache.
+
+    ``f`` is the activation of :func:`_act` (looked up when not given).
+    """
+    if f is None:
+        f, _ = _act(cfg)
     a = X
     pre, post, bn = [], [], []
+    n = X.shape[0]
     for i in range(len(HIDDEN)):
         z = a @ W[i]
         z += b[i]
         if cfg["norm"] == "batch":
+            # the same operations as z.mean and z.var (sum over the samples, divided by n), with the
+            # centred values computed once and updated in place: bitwise the same as
+            # zh = (z - mu) / sqrt(z.var() + eps), u = zh * gamma + beta
             mu = z.mean(axis=1, keepdims=True)
-            inv = 1.0 / np.sqrt(z.var(axis=1, keepdims=True) + BN_EPS)
-            zh = (z - mu) * inv
-            u = zh * extra["gamma"][i] + extra["beta"][i]
+            zh = z - mu
+            sq = zh * zh
+            var = np.add.reduce(sq, axis=1, keepdims=True)
+            var /= n
+            inv = 1.0 / np.sqrt(var + BN_EPS)
+            zh *= inv
+            u = zh * extra["gamma"][i]
+            u += extra["beta"][i]
             bn.append((zh, inv))
         else:
             u = z
@@ -449,69 +465,115 @@ def _train(cfg: dict, seeds: tuple[int, ...], record_every: int) -> SeedRuns:
     yy = y.astype(np.float64)[None, :, None]
     S = len(seeds)
     W, b, extra = _init(cfg, seeds)
-    _, df = _act(cfg)
+    f, df = _act(cfg)
+    relu = cfg["activation"] == "relu"
+    batch_norm = cfg["norm"] == "batch"
     lr0 = float(cfg["lr"])
+    decay = float(cfg["weight_decay"])
     steps = int(cfg["steps"])
     adam = cfg["optimizer"] == "adam"
+    L = len(HIDDEN)
+    ones = _ONES[n]
     names = [("W", i) for i in range(len(W))] + [("b", i) for i in range(len(b))]
     names += [(k, i) for k in extra for i in range(len(extra[k]))]
+    shapes = [(W[i] if k == "W" else b[i] if k == "b" else extra[k][i]).shape[1:] for k, i in names]
+    sizes = [int(np.prod(sh)) for sh in shapes]
+    bounds = list(zip(np.cumsum([0, *sizes[:-1]]).tolist(), np.cumsum(sizes).tolist(), strict=True))
 
-    def params():
-        return [W[i] if k == "W" else b[i] if k == "b" else extra[k][i] for k, i in names]
+    # Every parameter of a seed lives in one row of ``flat``; W, b and extra are views into it, so that
+    # the update, Adam's moments and the divergence test are one NumPy call each (every element gets
+    # the same arithmetic as when each parameter array was updated on its own).
+    def bind(flat):
+        for (k, i), sh, (lo, hi) in zip(names, shapes, bounds, strict=True):
+            (W if k == "W" else b if k == "b" else extra[k])[i] = flat[:, lo:hi].reshape((len(flat), *sh))
 
-    m1 = [np.zeros_like(p) for p in params()] if adam else None
-    m2 = [np.zeros_like(p) for p in params()] if adam else None
+    flat = np.concatenate([(W[i] if k == "W" else b[i] if k == "b" else extra[k][i]).reshape(S, -1)
+                           for k, i in names], axis=1)
+    bind(flat)
+    gflat = np.empty_like(flat)
+    m1 = np.zeros_like(flat) if adam else None
+    m2 = np.zeros_like(flat) if adam else None
     rngs = [np.random.default_rng([s, 1]) for s in seeds] if cfg["redo"] else None
-    alive = np.ones(S, dtype=bool)
+
+    # A diverged run's parameters stop changing, so its forward pass, dead units and final state stop
+    # changing too: it is recorded once (``frozen``) and dropped from the batch (``idx`` lists the seeds
+    # still trained). The other seeds' arithmetic does not depend on which seeds share the batch.
+    idx = np.arange(S)
+    alive = np.ones(S, dtype=bool)          # over the batch
+    frozen_flat = np.zeros_like(flat)       # over all seeds: the final parameters of dropped runs
+    frozen_dead = np.zeros((S, L), dtype=int)  # their dead units per layer
+    frozen_last: dict[int, tuple] = {}      # their final logits, pre-activations, activations
     rec_steps, rec_loss, rec_dead, rec_acc = [], [], [], []
-    last = None
 
     def record(step, loss, out, pre, post):
+        full_loss, full_acc = np.full(S, np.nan), np.full(S, np.nan)
+        full_loss[idx] = np.where(alive, loss, np.nan)
+        full_acc[idx] = np.where(alive, np.mean((out > 0) == (yy > 0.5), axis=(1, 2)), np.nan)
+        dead = frozen_dead.copy()
+        dead[idx] = np.stack([m.sum(axis=1) for m in _dead_masks(pre, post, cfg, extra)], axis=1)
         rec_steps.append(step)
-        rec_loss.append(np.where(alive, loss, np.nan))
-        rec_acc.append(np.where(alive, np.mean((out > 0) == (yy > 0.5), axis=(1, 2)), np.nan))
-        rec_dead.append(np.stack([m.sum(axis=1) for m in _dead_masks(pre, post, cfg, extra)], axis=1))
+        rec_loss.append(full_loss)
+        rec_acc.append(full_acc)
+        rec_dead.append(dead)
 
     with np.errstate(all="ignore"):
         for step in range(steps + 1):
-            out, pre, post, bn = _forward(X, W, b, cfg, extra)
+            out, pre, post, bn = _forward(X, W, b, cfg, extra, f)
             e = np.exp(-np.abs(out))
             loss = np.sum(np.maximum(out, 0.0) - out * yy + np.log1p(e), axis=(1, 2)) / n
-            newly = alive & ~np.isfinite(loss)
-            alive &= ~newly
+            alive &= np.isfinite(loss)
             if step == steps or not alive.any():
-                last = (out, pre, post)
                 record(step, loss, out, pre, post)
                 break
             if step % record_every == 0:
                 record(step, loss, out, pre, post)
+            if not alive.all():  # drop the runs that diverged (their state is frozen from here on)
+                gone, keep = np.flatnonzero(~alive), np.flatnonzero(alive)
+                counts = np.stack([m.sum(axis=1) for m in _dead_masks(pre, post, cfg, extra)], axis=1)
+                for k in gone:
+                    frozen_flat[idx[k]] = flat[k]
+                    frozen_dead[idx[k]] = counts[k]
+                    frozen_last[int(idx[k])] = (out[k], [p[k] for p in pre], [p[k] for p in post])
+                idx, alive = idx[keep], alive[keep]
+                flat, gflat = flat[keep], gflat[keep]
+                m1, m2 = (m1[keep], m2[keep]) if adam else (None, None)
+                rngs = [rngs[k] for k in keep] if rngs else None
+                bind(flat)
+                out, e = out[keep], e[keep]
+                pre, post = [p[keep] for p in pre], [p[keep] for p in post]
+                bn = [(zh[keep], inv[keep]) for zh, inv in bn]
+            B = len(idx)
             if cfg["redo"] and step > 0 and step % cfg["redo"] == 0:
-                masks = [m & alive[:, None] for m in _dormant_masks(post, cfg)]
+                masks = _dormant_masks(post, cfg)
                 if any(m.any() for m in masks):
                     _recycle(W, b, masks, cfg, rngs, (m1, m2))
-                    out, pre, post, bn = _forward(X, W, b, cfg, extra)
+                    out, pre, post, bn = _forward(X, W, b, cfg, extra, f)
                     e = np.exp(-np.abs(out))
             # backward
             d = (np.where(out >= 0, 1.0, e) / (1.0 + e) - yy) / n
             gW = [None] * len(W)
             gb = [None] * len(b)
             gx = {k: [None] * len(v) for k, v in extra.items()}
-            L = len(HIDDEN)
-            ones = _ONES[n]
             gW[L] = post[-1].transpose(0, 2, 1) @ d
             gb[L] = ones @ d
             g = d * W[L].transpose(0, 2, 1)  # (S, n, 1) times (S, 1, width): the outer product
             for i in range(L - 1, -1, -1):
                 u = pre[i]
-                g_u = g * df(u, i, extra)
+                if relu and not cfg["residual"]:
+                    g_u = np.multiply(g, u > 0, out=g)  # g is not needed again: the same product, in place
+                else:
+                    g_u = g * df(u, i, extra)
                 if "alpha" in extra:
                     gx["alpha"][i] = ones @ (g * np.minimum(u, 0.0))
-                if cfg["norm"] == "batch":
+                if batch_norm:
                     zh, inv = bn[i]
                     gx["gamma"][i] = ones @ (g_u * zh)
                     gx["beta"][i] = ones @ g_u
                     g_zh = g_u * extra["gamma"][i]
-                    g_z = inv * (g_zh - (ones @ g_zh) / n - zh * ((ones @ (g_zh * zh)) / n))
+                    # inv * (g_zh - mean(g_zh) - zh * mean(g_zh * zh)), the same operations in place
+                    g_z = g_zh - (ones @ g_zh) / n
+                    g_z -= zh * ((ones @ (g_zh * zh)) / n)
+                    g_z *= inv
                 else:
                     g_z = g_u
                 inp = post[i - 1] if i > 0 else X
@@ -522,33 +584,47 @@ def _train(cfg: dict, seeds: tuple[int, ...], record_every: int) -> SeedRuns:
                     if cfg["residual"]:
                         g_next = g_next + g
                     g = g_next
+            if decay:  # L2 weight decay: the gradient of (decay / 2) * sum of squared weights (not biases)
+                gW = [gw + decay * w for gw, w in zip(gW, W, strict=True)]
             grads = [gW[i] if k == "W" else gb[i] if k == "b" else gx[k][i] for k, i in names]
             if cfg["clip"] > 0:
                 norm = np.sqrt(sum(np.sum(gr * gr, axis=tuple(range(1, gr.ndim))) for gr in grads))
                 scale = np.minimum(1.0, cfg["clip"] / np.maximum(norm, 1e-300))
-                grads = [gr * scale.reshape((S,) + (1,) * (gr.ndim - 1)) for gr in grads]
+                grads = [gr * scale.reshape((B,) + (1,) * (gr.ndim - 1)) for gr in grads]
+            for gr, (lo, hi) in zip(grads, bounds, strict=True):
+                gflat[:, lo:hi] = gr.reshape(B, -1)
             lr = lr0 * min(1.0, (step + 1) / cfg["warmup"]) if cfg["warmup"] else lr0
-            mask = alive.reshape(S, 1, 1)
-            every_alive = bool(alive.all())
-            t = step + 1
-            for j, (p, gr) in enumerate(zip(params(), grads, strict=True)):
-                if adam:
-                    m1[j] = ADAM[0] * m1[j] + (1 - ADAM[0]) * gr
-                    m2[j] = ADAM[1] * m2[j] + (1 - ADAM[1]) * gr * gr
-                    step_p = lr * (m1[j] / (1 - ADAM[0] ** t)) / (np.sqrt(m2[j] / (1 - ADAM[1] ** t)) + ADAM[2])
-                else:
-                    step_p = gr * lr
-                p -= step_p if every_alive else np.where(mask, step_p, 0.0)
-            big = np.zeros(S, dtype=bool)
-            for p in params():
-                big |= ~(np.abs(p).reshape(S, -1).max(axis=1) <= WEIGHT_LIMIT)
-            alive &= ~big
-        out, pre, post = last
+            if adam:
+                t = step + 1
+                m1 = ADAM[0] * m1 + (1 - ADAM[0]) * gflat
+                m2 = ADAM[1] * m2 + (1 - ADAM[1]) * gflat * gflat
+                flat -= lr * (m1 / (1 - ADAM[0] ** t)) / (np.sqrt(m2 / (1 - ADAM[1] ** t)) + ADAM[2])
+            else:
+                flat -= gflat * lr
+            alive &= np.abs(flat).max(axis=1) <= WEIGHT_LIMIT
+        # the final state of every seed: the batch's, and the frozen state of the runs dropped on the way
+        frozen_flat[idx] = flat
+        bind(frozen_flat)
+        if frozen_last:
+            outs, pres, posts = np.empty((S, *out.shape[1:])), [], []
+            outs[idx] = out
+            for k, v in frozen_last.items():
+                outs[k] = v[0]
+            for j in range(L):
+                for full, part, which in ((pres, pre, 1), (posts, post, 2)):
+                    arr = np.empty((S, *part[j].shape[1:]))
+                    arr[idx] = part[j]
+                    for k, v in frozen_last.items():
+                        arr[k] = v[which][j]
+                    full.append(arr)
+            out, pre, post = outs, pres, posts
+        gone = np.ones(S, dtype=bool)
+        gone[idx[alive]] = False
         masks = _dead_masks(pre, post, cfg, extra)
         per_layer = np.stack([m.sum(axis=1) for m in masks], axis=1)
         accuracy = np.mean((out > 0) == (yy > 0.5), axis=(1, 2))
         dormant = _dormant(post, cfg)
-    gone = ~alive  # a diverged run has no meaningful final state
+    # a diverged run has no meaningful final state
     accuracy, dormant = np.where(gone, np.nan, accuracy), np.where(gone, np.nan, dormant)
     per_layer = np.where(gone[:, None], np.nan, per_layer)
     dead_units = np.asarray(rec_dead)
@@ -556,7 +632,7 @@ def _train(cfg: dict, seeds: tuple[int, ...], record_every: int) -> SeedRuns:
         config=cfg, seeds=seeds, steps=np.asarray(rec_steps), loss=np.asarray(rec_loss), dead_units=dead_units,
         dead_fraction=per_layer.sum(axis=1) / sum(HIDDEN),
         dead_fraction_start=dead_units[0].sum(axis=1) / sum(HIDDEN), accuracy_curve=np.asarray(rec_acc),
-        dead_per_layer=per_layer, dormant_fraction=dormant, accuracy=accuracy, diverged=~alive,
+        dead_per_layer=per_layer, dormant_fraction=dormant, accuracy=accuracy, diverged=gone,
         weights=W, biases=b, dead_masks=masks, _extra=extra)
 
 

@@ -564,6 +564,7 @@ def train(
     X_val: np.ndarray | None = None,
     y_val: np.ndarray | None = None,
     callback: Callable[[int, MLP, History], bool | None] | None = None,
+    weight_decay: float = 0.0,
 ) -> History:
     """Train ``model`` in place by (mini-batch) gradient descent.
 
@@ -597,6 +598,11 @@ def train(
     callback : callable, optional
         Called as ``callback(step, model, history)`` after each record; returning True
         stops training (``history.stopped_early`` is then True).
+    weight_decay : float, default 0.0
+        L2 weight decay, >= 0: every step adds ``weight_decay * W`` to the gradient of each weight
+        matrix ``W`` (the gradient of ``weight_decay / 2`` times the sum of squared weights). The biases
+        are not decayed. The recorded loss is the data loss, without the penalty. 0 leaves the
+        updates bitwise as without the argument.
 
     Returns
     -------
@@ -636,6 +642,9 @@ def train(
         y_val = model._prepare_targets(y_val, X_val.shape[0], loss)
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable, got {type(callback).__name__}")
+    weight_decay = _check_real("weight_decay", weight_decay)
+    if weight_decay < 0:
+        raise ValueError(f"weight_decay must be >= 0, got {weight_decay!r}")
 
     history = History()
 
@@ -687,6 +696,9 @@ def train(
                 if not math.isfinite(value):
                     history.diverged = True
                     return history
+            if weight_decay:
+                for g, W in zip(gW, model.weights, strict=True):
+                    g += weight_decay * W
             apply(gW, gb, lr)
         final_value, out, post = full_evaluation()
         if not math.isfinite(final_value):

@@ -17,6 +17,40 @@ def test_a_seed_in_a_batch_equals_the_seed_alone():
     assert batch.dead_fraction[3] == alone.dead_fraction[0]
 
 
+@pytest.mark.parametrize("config", [{"lr": 4.0}, {"lr": 3.0, "redo": 100}, {"lr": 2.0, "activation": "elu"},
+                                    {"lr": 2.0, "activation": "leaky_relu"}])
+def test_a_seed_alone_equals_the_seed_in_a_batch_whose_other_runs_diverge(config):
+    # the trainer drops a diverged run from the batch and keeps its frozen state: each seed's final
+    # state, records and dead units are the same, bit for bit, as when it is trained alone
+    batch = dying.train_seeds(config, seeds=range(8), record_every=7)
+    assert 0 < batch.diverged.sum() < 8
+    for k in range(8):
+        alone = dying.train_seeds(config, seeds=[k], record_every=7)
+        for a, b in [*zip(batch.weights, alone.weights, strict=True), *zip(batch.biases, alone.biases, strict=True),
+                     *zip(batch.dead_masks, alone.dead_masks, strict=True)]:
+            assert np.array_equal(a[k], b[0])
+        for name in ("diverged", "dead_fraction", "accuracy", "dormant_fraction"):
+            assert np.array_equal(getattr(batch, name)[k], getattr(alone, name)[0], equal_nan=name != "diverged")
+        # records at the same steps agree; after a lone run stopped, the batch keeps its frozen dead units
+        shared = np.isin(batch.steps, alone.steps)
+        where = np.searchsorted(alone.steps, batch.steps[shared])
+        assert np.array_equal(batch.loss[shared, k], alone.loss[where, 0], equal_nan=True)
+        assert np.array_equal(batch.dead_units[shared, k], alone.dead_units[where, 0])
+        later = batch.steps > alone.steps[-1]
+        assert np.all(batch.dead_units[later, k] == alone.dead_units[-1, 0])
+        assert np.all(np.isnan(batch.loss[later, k]))
+
+
+def test_weight_decay_in_the_batched_trainer_matches_network_train():
+    runs = dying.train_seeds({"lr": 0.3, "weight_decay": 0.01, "steps": 100}, seeds=[0, 1])
+    X, y = dying.moons_data()
+    for k, seed in enumerate(runs.seeds):
+        model = MLP([2, 16, 16, 1], "relu", rng=np.random.default_rng(seed), init=1.0)
+        train(model, X, y, lr=0.3, steps=100, record_every=100, weight_decay=0.01)
+        np.testing.assert_allclose(runs.weights[1][k], model.weights[1], rtol=1e-6, atol=1e-8)
+        np.testing.assert_allclose(runs.biases[0][k, 0], model.biases[0], rtol=1e-6, atol=1e-8)
+
+
 def test_the_batched_trainer_matches_plain_gradient_descent_closely():
     # the same network, initial weights and updates as relubook.network.train (at a calm rate, where
     # a different summation order cannot change the outcome)
@@ -142,7 +176,9 @@ def test_clip_limits_the_step():
 @pytest.mark.parametrize(("config", "name"), [({"momentum": 0.9}, "unknown"), ({"lr": -1}, "lr"),
                                               ({"optimizer": "sgd"}, "optimizer"), ({"norm": "layer"}, "norm"),
                                               ({"warmup": -1}, "warmup"), ({"clip": float("nan")}, "clip"),
-                                              ({"residual": 1}, "residual"), ({"steps": 2.5}, "steps")])
+                                              ({"residual": 1}, "residual"), ({"steps": 2.5}, "steps"),
+                                              ({"weight_decay": -0.1}, "weight_decay"),
+                                              ({"weight_decay": "1e-3"}, "weight_decay")])
 def test_config_validation(config, name):
     with pytest.raises(ValueError, match=name):
         dying.train_seeds(config, seeds=[0])

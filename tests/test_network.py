@@ -401,6 +401,36 @@ def test_train_rejects_bad_arguments(moons_data):
         train("model", X, y, lr=0.1, steps=5)
 
 
+
+@pytest.mark.parametrize(("value", "error"), [("0.1", TypeError), (True, TypeError), (-0.01, ValueError),
+                                              (float("nan"), ValueError), (float("inf"), ValueError)])
+def test_train_rejects_bad_weight_decay(moons_data, value, error):
+    X, y = moons_data
+    model = MLP([2, 4, 1], rng=np.random.default_rng(0))
+    with pytest.raises(error, match="weight_decay"):
+        train(model, X, y, lr=0.1, steps=5, weight_decay=value)
+
+
+def test_weight_decay_adds_decay_times_w_to_the_weight_gradient_only(moons_data):
+    X, y = moons_data
+    plain = MLP([2, 8, 8, 1], rng=np.random.default_rng(3))
+    decayed, zero = plain.copy(), plain.copy()
+    _, gW, gb = plain.loss_and_grads(X, y)
+    train(decayed, X, y, lr=0.5, steps=1, weight_decay=0.1)
+    train(zero, X, y, lr=0.5, steps=1, weight_decay=0.0)
+    train(plain, X, y, lr=0.5, steps=1)
+    for i, (W, b) in enumerate(zip(plain.weights, plain.biases, strict=True)):
+        expected = (W + 0.5 * gW[i]) - 0.5 * (gW[i] + 0.1 * (W + 0.5 * gW[i]))  # from the weights before the step
+        np.testing.assert_allclose(decayed.weights[i], expected, rtol=1e-12, atol=1e-15)
+        assert np.array_equal(decayed.biases[i], b)               # the biases are not decayed
+        assert np.array_equal(zero.weights[i], W)                 # 0 changes nothing, bit for bit
+    # a dead-free network trained long with decay ends with smaller weights
+    a, b = MLP([2, 8, 1], rng=np.random.default_rng(1)), MLP([2, 8, 1], rng=np.random.default_rng(1))
+    train(a, X, y, lr=0.2, steps=300)
+    train(b, X, y, lr=0.2, steps=300, weight_decay=0.05)
+    assert sum(np.sum(W * W) for W in b.weights) < 0.8 * sum(np.sum(W * W) for W in a.weights)
+
+
 # ---------------------------------------------------------------- diagnostics
 
 
