@@ -506,3 +506,17 @@ def test_swap_hint_names_the_seed_of_the_split():
     result = checks.cnn_activation_swap("sigmoid", slip, seed=1, quiet=True)
     assert result.passed is False
     assert "split of seed 0" in result.message and "load_digits_split(seed=1)" in result.message
+
+
+@pytest.mark.parametrize("answer, phrase", [
+    (15, "without the ReLU between the layers"),           # z2 computed from z1, not from np.maximum(0, z1)
+    (28, "first layer's count times the second layer's"),  # 7 patterns x 4 patterns
+    (11, "first layer's count plus the second layer's"),   # 7 + 4, which is also the number of linear maps
+])
+def test_count_names_the_slip_behind_a_wrong_count(answer, phrase):
+    """Review 8: forgetting the ReLU between the layers, or adding the two layers' counts, got a generic hint
+    (11 was explained only as the number of linear maps)."""
+    result = checks.count_regions(answer, quiet=True)
+    assert result.passed is False and phrase in result.message, result.message
+    if answer == 11:
+        assert "linear maps" in result.message and "several slips" in result.message

@@ -200,7 +200,17 @@ def _region_facts() -> dict[str, int]:
         "units": 5,
         "all patterns": 2 ** 5,
         "line bound": regions.one_layer_bound(5),
+        # the learner's slips: no ReLU between the layers, the two layers' counts added or multiplied
+        "no relu": regions.pattern_ids(np.hstack([patterns[:, :3], _no_relu_second(points)]))[1],
+        "sum": regions.pattern_ids(patterns[:, :3])[1] + regions.pattern_ids(second)[1],
+        "product": regions.pattern_ids(patterns[:, :3])[1] * regions.pattern_ids(second)[1],
     }
+
+
+def _no_relu_second(points: np.ndarray) -> np.ndarray:
+    """The second layer's on/off pattern computed from z1 instead of np.maximum(0, z1) (a slip)."""
+    z1 = points @ TINY_NETWORK["W1"] + TINY_NETWORK["b1"]
+    return (z1 @ TINY_NETWORK["W2"] + TINY_NETWORK["b2"]) > 0
 
 
 def count_regions(n, *, quiet: bool = False):
@@ -248,24 +258,36 @@ def count_regions(n, *, quiet: bool = False):
                                        f"They carry {facts['pieces']} distinct linear maps: where both units of "
                                        "the second layer are off, the output is 0 whatever the first layer does."],
                           quiet=quiet)
-        diagnoses = {
-            facts["pieces"]: "that is the number of distinct linear maps (linear pieces) of the output: several "
-                             "patterns share one map, e.g. every pattern with both second-layer units off gives "
-                             "the output 0. The exercise asks for activation regions: count the distinct on/off "
-                             "patterns of all five units.",
-            facts["first"]: "that is the number of patterns of the first layer alone: include the two units "
-                            "of the second layer (concatenate both layers' on/off patterns).",
-            facts["second"]: "that counts the second layer's patterns only: a region is fixed by the on/off "
-                             "state of all five units.",
-            facts["all patterns"]: "that is 2**5, every conceivable pattern; count only the patterns that "
-                                   "actually occur at the grid points.",
-            facts["units"]: "that is the number of hidden units, not of regions.",
-            facts["line bound"]: "that is the most regions five straight lines can make; the second layer's "
-                                 "borders are bent lines, so evaluate the patterns on the grid instead.",
-        }
-        tip = diagnoses.get(got, "compute z1 = X @ W1 + b1, a1 = np.maximum(0, z1), z2 = a1 @ W2 + b2; stack "
-                                 "(z1 > 0) and (z2 > 0) side by side and count the distinct rows.")
-        if got not in diagnoses and abs(got - facts["both"]) == 1:
+        diagnoses = [
+            (facts["pieces"], "that is the number of distinct linear maps (linear pieces) of the output: several "
+                              "patterns share one map, e.g. every pattern with both second-layer units off gives "
+                              "the output 0. The exercise asks for activation regions: count the distinct on/off "
+                              "patterns of all five units."),
+            (facts["first"], "that is the number of patterns of the first layer alone: include the two units "
+                             "of the second layer (concatenate both layers' on/off patterns)."),
+            (facts["second"], "that counts the second layer's patterns only: a region is fixed by the on/off "
+                              "state of all five units."),
+            (facts["all patterns"], "that is 2**5, every conceivable pattern; count only the patterns that "
+                                    "actually occur at the grid points."),
+            (facts["units"], "that is the number of hidden units, not of regions."),
+            (facts["line bound"], "that is the most regions five straight lines can make; the second layer's "
+                                  "borders are bent lines, so evaluate the patterns on the grid instead."),
+            (facts["no relu"], "that is what the second layer's pattern gives without the ReLU between the layers: "
+                               "compute z2 from np.maximum(0, z1), not from z1."),
+            (facts["sum"], "that is the first layer's count plus the second layer's: a region is one pattern of "
+                           "all five units together, so count distinct rows of both layers' patterns side by side."),
+            (facts["product"], "that is the first layer's count times the second layer's: not every combination "
+                               "occurs, so count the distinct rows of both layers' patterns side by side."),
+        ]
+        matching = [text for value, text in diagnoses if value == got]
+        if len(matching) == 1:
+            tip = matching[0]
+        elif matching:  # several slips give this number here: name each
+            tip = "several slips give this number here:\n   - " + "\n   - ".join(matching)
+        else:
+            tip = ("compute z1 = X @ W1 + b1, a1 = np.maximum(0, z1), z2 = a1 @ W2 + b2; stack (z1 > 0) and "
+                   "(z2 > 0) side by side and count the distinct rows.")
+        if not matching and abs(got - facts["both"]) == 1:
             tip = ("off by one: use exactly np.linspace(-2, 2, 201) in both directions and count distinct "
                    "rows (np.unique(..., axis=0)).")
         return report(name, False, [f"expected the number of distinct patterns on the grid, got {got}.",
