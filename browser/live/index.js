@@ -302,6 +302,8 @@ class LivePage {
   async start() {
     if (this.python) return;
     const t0 = performance.now();
+    const now = () => performance.timeOrigin + performance.now();
+    api.marks = { click: now() };
     this.button.disabled = true;
     this.button.textContent = "Starting Python…";
     emit("starting");
@@ -311,6 +313,9 @@ class LivePage {
     try {
       const ready = await this.python.ready;
       api.timings = { ...ready.timings, ready_ms: performance.now() - t0 };
+      Object.assign(api.marks, ready.marks, { ready: now() });
+      api.arrivals = ready.arrivals;
+      api.startup = ready.startup;
     } catch (err) {
       this.say(`Python could not start: ${err.message}. The page still works as a static page.`);
       this.button.textContent = "Live code failed to start";
@@ -320,8 +325,9 @@ class LivePage {
     }
     this.say("Running the page's setup…");
     const setupEnd = this.cells.findIndex((c) => c.shown);
-    for (const cell of this.cells.slice(0, setupEnd < 0 ? this.cells.length : setupEnd)) await this.run(cell);
+    for (const cell of this.cells.slice(0, setupEnd < 0 ? this.cells.length : setupEnd)) await this.run(cell, true);
     api.timings.setup_ms = performance.now() - t0;
+    api.marks.setup = now();
     this.button.textContent = "Run all cells";
     this.button.disabled = false;
     if (this.data.exercise) {
@@ -423,7 +429,7 @@ class LivePage {
     }
   }
 
-  async run(cell) {
+  async run(cell, setup = false) {
     const code = cell.editor ? cell.editor.value : cell.source;
     const area = cell.output || el("div");
     const started = performance.now();
@@ -437,7 +443,7 @@ class LivePage {
     area.replaceChildren();
     const widgets = [];
     const outputs = []; // what the tests compare with the stored outputs (text only)
-    const result = await this.python.request({ type: "run", code }, {
+    const result = await this.python.request({ type: "run", code, setup }, {
       onOutput: (output) => {
         if (output.output_type === "clear") { // clear_output(), or a cell run again once SciPy arrived
           outputs.length = 0;

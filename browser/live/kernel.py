@@ -16,11 +16,15 @@ import os
 import sys
 import time
 
-os.environ.setdefault("MPLBACKEND", "Agg")
+# matplotlib arrives after the kernel starts (browser/live/worker.js loads it in the background), so
+# the inline backend is named here, as ipykernel does: when pyplot is first imported it loads
+# matplotlib_inline's backend, which hooks itself into the shell (figures shown at the end of a cell).
+os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
 
 from IPython.core.displayhook import DisplayHook  # noqa: E402
 from IPython.core.displaypub import DisplayPublisher  # noqa: E402
 from IPython.core.interactiveshell import InteractiveShell  # noqa: E402
+from traitlets.config import Config  # noqa: E402
 
 emit = None  # set by the worker: a JS function taking one JSON string
 _capture: list = []  # ipywidgets Output widgets entered with `with output:`, innermost last
@@ -98,8 +102,9 @@ class BookShell(InteractiveShell):
         pass  # no GUI event loop in a worker: figures come out through the inline backend
 
 
-shell = BookShell.instance(displayhook_class=BookDisplayHook, display_pub_class=BookDisplayPublisher)
-shell.history_manager.enabled = False
+_config = Config()
+_config.HistoryManager.enabled = False  # no SQLite history file: the page keeps no history between visits
+shell = BookShell.instance(config=_config, displayhook_class=BookDisplayHook, display_pub_class=BookDisplayPublisher)
 for tb in (shell.InteractiveTB, shell.SyntaxTB):
     tb.set_colors("NoColor")
 
@@ -111,7 +116,6 @@ def _showtraceback(etype, evalue, stb):
 
 shell._showtraceback = _showtraceback
 sys.stdout, sys.stderr = Stream("stdout"), Stream("stderr")
-shell.run_line_magic("matplotlib", "inline")
 
 
 def _patch_widgets() -> None:
@@ -141,7 +145,33 @@ def _patch_widgets() -> None:
     ipywidgets.Output.clear_output = clear
 
 
-_patch_widgets()
+class _PatchOnImport:
+    """A meta-path finder that patches ipywidgets (``_patch_widgets``) as soon as it is imported."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "ipywidgets":
+            return None
+        import importlib.util
+
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            sys.meta_path.insert(0, self)  # not installed yet (it arrives in the background): next time
+            return None
+        run = spec.loader.exec_module
+
+        def exec_module(module):
+            run(module)
+            _patch_widgets()
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+if "ipywidgets" in sys.modules:
+    _patch_widgets()
+else:
+    sys.meta_path.insert(0, _PatchOnImport())
 
 
 def run_cell(code: str) -> str:

@@ -10,45 +10,200 @@ import KERNEL from "./kernel.py";
 
 let pyodide = null;
 let kernel = null;
-let later = null; // scipy and scikit-learn, loaded while the first cells run
 let current = null; // id of the request whose outputs are being produced
 let queue = Promise.resolve();
+let busy = 0; // requests (cells, widget moves) received and not yet answered: they go before background loading
+let waiting = 0; // ... unless the one at the head waits for a stage that is still loading
 
 const post = (message) => self.postMessage(message);
-// Cells that import these wait for the second group of packages; relubook imports SciPy and
-// scikit-learn only where it uses them, so its cells run at once, and a cell that reaches one of
-// them before it has arrived runs again when it has (its first, failed outputs are cleared).
-const NEEDS_LATER = /\b(scipy|sklearn|joblib)\b/;
-const LATER_MODULES = new Set(["scipy", "sklearn", "joblib", "threadpoolctl"]);
-let laterDone = false;
+
+// The runtime arrives in three stages, so that the first cell runs as soon as it can:
+// 1. "first", awaited before the page is ready: the core, NumPy, IPython (and what it needs), relubook;
+// 2. "plots", in the background at once: matplotlib and its packages, ipywidgets and comm;
+// 3. "later", in the background after that: SciPy and scikit-learn.
+// Background packages are installed one at a time, and only while no cell is waiting, so a cell
+// never waits behind more than one package. A cell that imports a module of a stage still loading
+// waits for that stage; a cell that reaches one indirectly (through relubook) before it arrived
+// stops with ModuleNotFoundError and runs again once it has (its first, failed outputs are cleared).
+const FIRST = ["numpy", "ipython"]; // their dependencies come with them (upstream's lock)
+const STAGES = {
+  plots: { label: "matplotlib and ipywidgets",
+    needs: /\b(matplotlib|pyplot|plt|pylab|mpl_toolkits|PIL|ipywidgets|threadpoolctl)\b|\brelubook\s*\.\s*\w|\bfrom\s+relubook\s+import\b/,
+    modules: ["matplotlib", "mpl_toolkits", "pylab", "PIL", "fontTools", "contourpy", "kiwisolver", "cycler",
+      "dateutil", "pytz", "pyparsing", "packaging", "matplotlib_pyodide", "threadpoolctl", "ipywidgets", "comm"] },
+  later: { label: "SciPy and scikit-learn", needs: /\b(scipy|sklearn|joblib)\b/,
+    modules: ["scipy", "sklearn", "joblib", "threadpoolctl"] },
+};
+const UNCOUNTED = new Set(["init", "marks", "settled"]); // requests that do not hold back the background loading
+const loaded = {}; // stage name -> promise, resolved when the stage is in
+
+// Start-up phases, for `make bench` (bench/live.py) and the tests: wall-clock times (ms since the
+// epoch, comparable with the page's) at the end of each phase; the page turns them into durations.
+const marks = {};
+const mark = (name) => { marks[name] = performance.timeOrigin + performance.now(); };
+
+// When each runtime file finished arriving (the worker's own fetches: core, packages, bytecode).
+function arrivals() {
+  const out = {};
+  for (const entry of performance.getEntriesByType("resource")) {
+    const name = entry.name.split("/").pop().split("?")[0];
+    out[name] = { end: performance.timeOrigin + entry.responseEnd, bytes: entry.transferSize,
+      cached: entry.transferSize === 0 && entry.decodedBodySize > 0 };
+  }
+  return out;
+}
+
+const quiet = { messageCallback: () => {}, errorCallback: (text) => post({ type: "log", text }) };
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function whenIdle() {
+  while (busy > 0 && waiting === 0) await sleep(20);
+}
+
+/** Install packages one at a time (each with its dependencies), each only while no cell waits. */
+async function loadInBackground(names) {
+  for (const name of names) {
+    await whenIdle();
+    await pyodide.loadPackage([name], quiet);
+  }
+}
 
 async function init({ indexURL }) {
   const t0 = performance.now();
+  mark("worker");
   const timings = {};
   const manifest = await (await fetch(new URL("manifest.json", indexURL))).json();
+  mark("manifest");
   post({ type: "status", text: `Starting Python ${manifest.python} (Pyodide ${manifest.pyodide})…` });
   self.importScripts(new URL("pyodide.js", indexURL).href);
-  pyodide = await self.loadPyodide({ indexURL, fullStdLib: false });
+  mark("pyodide_js");
+  pyodide = await startPython(indexURL, manifest);
+  mark("core");
   timings.core = performance.now() - t0;
-  const cacheDir = await mountCache(manifest);
-  post({ type: "status", text: "Loading NumPy, matplotlib and IPython…" });
-  const quiet = { messageCallback: () => {}, errorCallback: (text) => post({ type: "log", text }) };
-  await Promise.all([pyodide.loadPackage(manifest.load.start, quiet),
-    unpackBytecode(manifest, cacheDir, "start", indexURL)]);
-  await pyodide.loadPackage(manifest.wheels.map((w) => new URL(w, indexURL).href), quiet);
+  post({ type: "status", text: "Loading NumPy and IPython…" });
+  const url = (w) => new URL(w, indexURL).href;
+  const ownWheels = manifest.wheels.filter((w) => w.startsWith("relubook/"));
+  const otherWheels = manifest.wheels.filter((w) => !w.startsWith("relubook/"));
+  // the packages and the bytecode cache (IndexedDB, or the build's archive on a first start) at once
+  let cacheDir = null;
+  await Promise.all([pyodide.loadPackage(FIRST, quiet).then(() => mark("packages_first")),
+    mountCache(manifest).then((dir) => {
+      cacheDir = dir;
+      mark("idb_cache");
+      return unpackBytecode(manifest, dir, "start", indexURL);
+    }).then(() => mark("pycache_start"))]);
+  await pyodide.loadPackage(ownWheels.map(url), quiet);
+  mark("relubook");
   timings.packages = performance.now() - t0;
-  later = Promise.all([pyodide.loadPackage(manifest.load.later, quiet),
-    unpackBytecode(manifest, cacheDir, "later", indexURL)]).then(() => {
-    timings.later = performance.now() - t0;
-    laterDone = true;
-  });
   pyodide.FS.writeFile("/home/pyodide/relubook_live_kernel.py", KERNEL);
   pyodide.runPython("import relubook_live_kernel"); // a failure here comes with its Python traceback
   kernel = pyodide.pyimport("relubook_live_kernel");
   kernel.emit = (text) => post({ type: "output", id: current, output: JSON.parse(text) });
+  mark("kernel");
   timings.kernel = performance.now() - t0;
-  later.then(() => persistCache());
-  post({ type: "ready", seconds: (performance.now() - t0) / 1000, timings });
+  loaded.plots = (async () => {
+    await loadInBackground(manifest.load.start.filter((n) => !(n in pyodide.loadedPackages)));
+    await whenIdle();
+    await pyodide.loadPackage(otherWheels.map(url), quiet);
+    mark("plots");
+    timings.plots = performance.now() - t0;
+  })();
+  loaded.later = loaded.plots.then(async () => {
+    await loadInBackground(manifest.load.later);
+    await unpackBytecode(manifest, cacheDir, "later", indexURL);
+    mark("later");
+    timings.later = performance.now() - t0;
+  });
+  loaded.later.then(() => persistCache(), (err) => post({ type: "log", text: `background loading: ${err}` }));
+  post({ type: "ready", seconds: (performance.now() - t0) / 1000, timings, marks, startup, arrivals: arrivals() });
+}
+
+// ------------------------------------------------------------------ a warm start from a memory snapshot
+// Starting Python itself (the interpreter's own start-up, before any package) takes 1.5-3 s. On the
+// first start the worker takes a snapshot of Python's memory right after it started (Pyodide's
+// experimental `_makeSnapshot` / `makeMemorySnapshot`, 21 MB) and keeps it in IndexedDB; the next
+// start restores it instead (`_loadSnapshot`: about 0.5 s). Only the bare interpreter is kept:
+// packages with compiled code (NumPy) cannot be in a snapshot, as their wasm modules live outside
+// Python's memory. Pyodide refuses a snapshot of another build; anything that goes wrong with one
+// (missing, refused, a restored Python that does not compute) deletes it and starts Python afresh.
+const SNAPSHOT_DB = "relubook-live-snapshot";
+const startup = { snapshot: "none" }; // "restored", "made", "failed: ..." (read by the tests and bench)
+let snapshotSaved = Promise.resolve();
+
+function snapshotStore(mode, action) {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open(SNAPSHOT_DB, 1);
+    open.onupgradeneeded = () => open.result.createObjectStore("snapshots");
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const tx = db.transaction("snapshots", mode);
+      const request = action(tx.objectStore("snapshots"));
+      tx.oncomplete = () => { db.close(); resolve(request && request.result); };
+      tx.onerror = tx.onabort = () => { db.close(); reject(tx.error); };
+    };
+  });
+}
+
+async function startPython(indexURL, manifest) {
+  const sha = manifest.sha256 || {};
+  const key = [manifest.pyodide, (sha["pyodide.asm.wasm"] || "").slice(0, 16), (sha["python_stdlib.zip"] || "").slice(0, 16)].join(":");
+  let snapshot = null;
+  try {
+    snapshot = typeof indexedDB === "undefined" ? null : await snapshotStore("readonly", (store) => store.get(key));
+  } catch (err) {
+    startup.snapshot = `unreadable: ${err}`;
+  }
+  if (snapshot) {
+    try {
+      const py = await self.loadPyodide({ indexURL, fullStdLib: false, _loadSnapshot: snapshot });
+      if (py.runPython("sum(range(10)) * len('relu')") !== 180) throw new Error("the restored Python computes wrongly");
+      startup.snapshot = "restored";
+      return py;
+    } catch (err) {
+      startup.snapshot = `refused: ${err}`;
+      post({ type: "log", text: `memory snapshot not used (${err}); starting Python afresh` });
+      await snapshotStore("readwrite", (store) => store.clear()).catch(() => {});
+    }
+  }
+  if (typeof indexedDB === "undefined") return self.loadPyodide({ indexURL, fullStdLib: false });
+  const py = await self.loadPyodide({ indexURL, fullStdLib: false, _makeSnapshot: true });
+  try {
+    const bytes = py.makeMemorySnapshot();
+    snapshotSaved = snapshotStore("readwrite", (store) => { store.clear(); return store.put(bytes, key); })
+      .then(() => { startup.snapshot = "made"; mark("snapshot_saved"); })
+      .catch((err) => { startup.snapshot = `not saved: ${err}`; });
+  } catch (err) {
+    startup.snapshot = `not made: ${err}`;
+  }
+  return py;
+}
+
+/** The stages a cell needs before it runs (by what it names), and the one whose module it missed. */
+function stagesFor(code) {
+  return Object.keys(STAGES).filter((name) => STAGES[name].needs.test(code));
+}
+
+function stageOf(module) {
+  const top = (module || "").split(".")[0];
+  return Object.keys(STAGES).find((name) => STAGES[name].modules.includes(top));
+}
+
+async function waitFor(stages, id) {
+  for (const name of stages) {
+    if (!loaded[name]) continue;
+    let done = false;
+    loaded[name].then(() => { done = true; }, () => { done = true; });
+    await Promise.resolve();
+    if (done) continue;
+    post({ type: "status", id, text: `Loading ${STAGES[name].label}…` });
+    waiting += 1; // the background loading goes on while this cell waits for it
+    try {
+      await loaded[name];
+    } finally {
+      waiting -= 1;
+    }
+  }
 }
 
 // A warm start: the bytecode Python compiles and matplotlib's font list are kept in the browser
@@ -86,6 +241,14 @@ async function unpackBytecode(manifest, dir, group, indexURL) {
   pyodide.FS.writeFile(stamp, "");
 }
 
+let persistTimer = null;
+
+function schedulePersist() {
+  if (!cacheMounted || !loaded.later) return;
+  clearTimeout(persistTimer);
+  persistTimer = setTimeout(() => loaded.later.then(whenIdle).then(persistCache), 3000);
+}
+
 let syncing = null;
 let syncAgain = false;
 
@@ -110,24 +273,30 @@ async function handle(message) {
   const { type, id } = message;
   try {
     if (type === "init") return await init(message);
+    if (type === "marks") return post({ type: "done", id, result: { marks, startup, arrivals: arrivals() } });
+    if (type === "settled") { // the background loading and the caches written (tests, bench: before a reload)
+      await Promise.all([loaded.later, snapshotSaved]);
+      await persistCache();
+      return post({ type: "done", id, result: { marks, startup } });
+    }
     if (!kernel) throw new Error("Python has not started");
-    current = id;
     if (type === "run") {
-      if (NEEDS_LATER.test(message.code)) {
-        post({ type: "status", id, text: "Loading SciPy and scikit-learn…" });
-        await later;
-      }
+      // the page's setup cells run with what is there (they only import, and try what may be missing)
+      if (!message.setup) await waitFor(stagesFor(message.code), id);
+      current = id;
       post({ type: "started", id });
       let result = JSON.parse(kernel.run_cell(message.code));
-      if (!result.ok && !laterDone && result.missing && LATER_MODULES.has(result.missing.split(".")[0])) {
-        post({ type: "status", id, text: "Loading SciPy and scikit-learn…" });
-        await later;
+      const stage = !result.ok && result.missing ? stageOf(result.missing) : null;
+      if (stage && loaded[stage]) {
+        await waitFor(stage === "later" ? ["plots", "later"] : ["plots"], id);
+        current = id;
         post({ type: "output", id, output: { output_type: "clear" } });
         result = JSON.parse(kernel.run_cell(message.code));
       }
       post({ type: "done", id, result });
-      return await persistCache(); // only new files are written (bytecode of modules imported for the first time)
+      return schedulePersist(); // bytecode of modules imported for the first time, written when nothing else runs
     }
+    current = id;
     if (type === "widget-info") return post({ type: "done", id, result: JSON.parse(kernel.widget_info(message.model)) });
     if (type === "widget-set") {
       return post({ type: "done", id, result: JSON.parse(kernel.widget_set(message.model, JSON.stringify(message.changes))) });
@@ -139,9 +308,11 @@ async function handle(message) {
     return post({ type: "done", id, result: { ok: false, error } });
   } finally {
     current = null;
+    if (!UNCOUNTED.has(type)) busy -= 1;
   }
 }
 
 self.onmessage = (event) => {
+  if (!UNCOUNTED.has(event.data.type)) busy += 1;
   queue = queue.then(() => handle(event.data));
 };

@@ -42,6 +42,10 @@ class LiveTab:
         info["seconds"] = time.perf_counter() - started
         return info
 
+    def settle(self) -> dict:
+        """Wait until the background loading is done and the warm-start caches are written (before a reload)."""
+        return self.tab.evaluate("() => relubookLive.page.python.request({type: 'settled'})")
+
     def cells(self) -> list[dict]:
         return self.tab.evaluate("() => relubookLive.page.cells.map((c, i) => ({i, index: c.index, shown: c.shown, "
                                  "tags: c.tags, source: c.source, ran: c.ran}))")
