@@ -826,6 +826,12 @@ REMEDIES: dict = {
     "residual": {"residual": True},
     "ReDo (every 100 steps)": {"redo": 100},
 }
+#: Realistic training (gap 1): Adam with He initialisation and batch normalisation, 100 steps, at three Adam
+#: rates a decade apart (Kingma & Ba's default rate is 0.001).
+ADAM_BN_CONFIG: dict = {"optimizer": "adam", "init": "he", "norm": "batch", "steps": 100}
+ADAM_BN_LRS: tuple[float, ...] = (0.01, 0.1, 1.0)
+#: L2 weight decay tried at the failing rate and at the safe rate (:data:`SAFE_LR`).
+DECAY: float = 0.01
 #: Smooth activations swapped in at the failing rate (they cannot be dead by an exact zero).
 SMOOTH_SWAPS: dict = {"softplus": {"activation": "softplus"}, "tanh": {"activation": "tanh"}}
 
@@ -875,6 +881,9 @@ def chapter_experiments() -> dict[str, dict]:
     out.update({name: {**BASE_CONFIG, **c} for name, c in BIAS_SETTINGS.items()})
     out.update({f"{name} @ lr {lr:g}": remedy_config(name, lr) for name in REMEDIES for lr in REMEDY_LRS})
     out.update({name: {**FAILING_CONFIG, **c} for name, c in SMOOTH_SWAPS.items()})
+    out.update({f"Adam + He + BN @ lr {lr:g}": {**BASE_CONFIG, **ADAM_BN_CONFIG, "lr": lr} for lr in ADAM_BN_LRS})
+    out.update({f"weight decay {DECAY:g} @ lr {lr:g}": {**BASE_CONFIG, "lr": lr, "weight_decay": DECAY}
+                for lr in (SAFE_LR, FAILING_CONFIG["lr"])})
     return out
 
 

@@ -284,3 +284,56 @@ def reset_keeps_plasticity(seeds, lr, steps):
     return {"kept": int(np.sum(late_r >= 0.95)), "better": int(np.sum(late_r > late_p)), "n": len(seeds),
             "late_accuracy": float(np.median(late_r)), "dormant_last": float(np.median(reset.dormant[-1])),
             "runs": reset}
+
+
+@claim("ch4.adam_bn_dies_yet_accurate", chapter=4,
+       statement="with Adam, He initialisation and batch norm (100 steps and 2/3, 4/3 of it), at Adam rate 0.01 "
+                 "(and x/÷ 1.5) no unit ends dead in at least 9/10 of the seeds, at rate 1 units end dead in at least "
+                 "9/10 with a median dead fraction of at least 0.2, and at each of the rates 0.01, 0.1, 1 at least 3/5 "
+                 "of the seeds end with training accuracy at least 0.95",
+       seeds=SEEDS, settings={"scale": 1.0, "steps": 100},
+       neighbours=[{"scale": 1.5}, {"scale": 1 / 1.5}, {"steps": 67}, {"steps": 133}],
+       holds=lambda r: fraction_at_least(r["none_dead"][0], r["n"], 0.9)
+       and fraction_at_least(r["some_dead"][-1], r["n"], 0.9) and r["dead_median"][-1] >= 0.2
+       and all(fraction_at_least(a, r["n"], 0.6) for a in r["accurate"]))
+def adam_bn_dies_yet_accurate(seeds, scale, steps):
+    runs = [dying.train_seeds({**dying.ADAM_BN_CONFIG, "lr": lr * scale, "steps": steps}, seeds)
+            for lr in dying.ADAM_BN_LRS]
+    return {"lrs": [lr * scale for lr in dying.ADAM_BN_LRS], "n": len(seeds),
+            "none_dead": [int(np.sum(r.dead_fraction == 0)) for r in runs],
+            "some_dead": [int(np.sum(r.dead_fraction > 0)) for r in runs],
+            "dead_median": [float(np.median(np.where(r.diverged, 1.0, r.dead_fraction))) for r in runs],
+            "dead_max": [float(np.nanmax(r.dead_fraction)) for r in runs],
+            "accurate": [int(np.sum(~r.diverged & (r.accuracy >= 0.95))) for r in runs],
+            "accuracy_min": [float(np.nanmin(r.accuracy)) for r in runs],
+            "diverged": [int(r.diverged.sum()) for r in runs]}
+
+
+@claim("ch4.weight_decay_kills_more", chapter=4,
+       statement="L2 weight decay 0.01 (300 steps and 2/3, 4/3 of it) leaves more units dead, not fewer: at lr 2 "
+                 "(and x/÷ 1.5) more units end dead than without decay in at least 3/4 of the seeds that diverge in "
+                 "neither run and fewer in at most 1/5 of them; at lr 0.5 (and x/÷ 1.5) the median dead fraction is "
+                 "higher with decay, and fewer units end dead in at most 1/5 of the seeds",
+       seeds=SEEDS, settings={"scale": 1.0, "steps": 300},
+       neighbours=[{"scale": 1.5}, {"scale": 1 / 1.5}, *STEP_NEIGHBOURS],
+       holds=lambda r: fraction_at_least(r["more"][1], r["ok"][1], 0.75) and r["fewer"][1] <= r["ok"][1] // 5
+       and r["dead_decay"][0] > r["dead_plain"][0] and r["fewer"][0] <= r["ok"][0] // 5, slow=True)
+def weight_decay_kills_more(seeds, scale, steps):
+    out: dict = {k: [] for k in ("lrs", "ok", "more", "fewer", "dead_plain", "dead_decay", "acc_plain", "acc_decay",
+                                 "diverged_plain", "diverged_decay")}
+    for lr in (dying.SAFE_LR * scale, dying.FAILING_CONFIG["lr"] * scale):
+        plain = dying.train_seeds({"lr": lr, "steps": steps}, seeds)
+        decay = dying.train_seeds({"lr": lr, "steps": steps, "weight_decay": dying.DECAY}, seeds)
+        ok = ~plain.diverged & ~decay.diverged
+        out["lrs"].append(lr)
+        out["ok"].append(int(ok.sum()))
+        out["more"].append(int(np.sum(decay.dead_fraction[ok] > plain.dead_fraction[ok])))
+        out["fewer"].append(int(np.sum(decay.dead_fraction[ok] < plain.dead_fraction[ok])))
+        out["dead_plain"].append(float(np.median(plain.dead_fraction[ok])))
+        out["dead_decay"].append(float(np.median(decay.dead_fraction[ok])))
+        out["acc_plain"].append(float(np.median(plain.accuracy[ok])))
+        out["acc_decay"].append(float(np.median(decay.accuracy[ok])))
+        out["diverged_plain"].append(int(plain.diverged.sum()))
+        out["diverged_decay"].append(int(decay.diverged.sum()))
+    out["n"] = len(seeds)
+    return out
