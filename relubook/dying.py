@@ -989,14 +989,18 @@ def continual_runs(seeds: Sequence[int] = tuple(range(10)), *, n_tasks: int = 20
     Returns
     -------
     ContinualRuns
-        Memoised by arguments.
+        Memoised by arguments; the run with the other ``reset`` is computed alongside and memoised too.
     """
     seeds = _check_seeds(seeds)
     key = (seeds, n_tasks, steps, float(lr), bool(reset), width, n_inputs, n_examples)
     if key in _CONTINUAL:
         return _CONTINUAL[key]
-    S, n = len(seeds), n_examples
-    rngs = [np.random.default_rng([s, 7]) for s in seeds]
+    # the plain network and the one with resets are trained side by side, as one batch of 2 x len(seeds)
+    # networks (each with its own generator): both are what the chapter reads, and a network's arithmetic
+    # does not depend on the others in its batch
+    S, n = 2 * len(seeds), n_examples
+    resets = np.repeat([False, True], len(seeds))
+    rngs = [np.random.default_rng([s, 7]) for _ in range(2) for s in seeds]
     X = np.stack([r.normal(size=(n, n_inputs)) for r in rngs])
     sizes = [n_inputs, width, width, 1]
     W = [np.stack([r.normal(0.0, np.sqrt(2.0 / a), (a, b)) for r in rngs]) for a, b in zip(sizes[:-1], sizes[1:],
@@ -1042,19 +1046,20 @@ def continual_runs(seeds: Sequence[int] = tuple(range(10)), *, n_tasks: int = 20
             masks = [sokar_scores(h) <= TAU for h in post]
             dorm.append(sum(mk.sum(axis=-1) for mk in masks) / (2 * width))
             dead.append(sum(np.all(h == h[:, :1], axis=1).sum(axis=-1) for h in post) / (2 * width))
-            if reset:
-                for i, mask in enumerate(masks):
-                    for k in np.flatnonzero(mask.any(axis=1)):
-                        cols = np.flatnonzero(mask[k])
-                        W[i][k][:, cols] = rngs[k].normal(0.0, np.sqrt(2.0 / sizes[i]), (sizes[i], cols.size))
-                        B[i][k, 0, cols] = 0.0
-                        W[i + 1][k][cols, :] = 0.0
-                        for mom in (m1, m2):
-                            mom[i][k][:, cols] = 0.0
-                            mom[3 + i][k, 0, cols] = 0.0
-                            mom[i + 1][k][cols, :] = 0.0
-    runs = ContinualRuns(seeds, np.asarray(acc), np.asarray(dorm), np.asarray(dead), bool(reset))
+            for i, mask in enumerate(masks):  # recycle the dormant units of the networks with resets
+                for k in np.flatnonzero(mask.any(axis=1) & resets):
+                    cols = np.flatnonzero(mask[k])
+                    W[i][k][:, cols] = rngs[k].normal(0.0, np.sqrt(2.0 / sizes[i]), (sizes[i], cols.size))
+                    B[i][k, 0, cols] = 0.0
+                    W[i + 1][k][cols, :] = 0.0
+                    for mom in (m1, m2):
+                        mom[i][k][:, cols] = 0.0
+                        mom[3 + i][k, 0, cols] = 0.0
+                        mom[i + 1][k][cols, :] = 0.0
+    acc, dorm, dead = np.asarray(acc), np.asarray(dorm), np.asarray(dead)
     if len(_CONTINUAL) >= 32:
         _CONTINUAL.clear()
-    _CONTINUAL[key] = runs
-    return runs
+    for flag in (False, True):
+        cols = resets == flag
+        _CONTINUAL[key[:4] + (flag,) + key[5:]] = ContinualRuns(seeds, acc[:, cols], dorm[:, cols], dead[:, cols], flag)
+    return _CONTINUAL[key]

@@ -228,3 +228,14 @@ def test_dead_curves_leave_a_diverged_run_out_from_its_divergence_on():
         gone = np.isnan(curve)
         assert np.all(gone[1:] >= gone[:-1])  # once NaN, NaN for good
     assert np.isnan(curves[1][-1]).sum() >= 8  # lr 4: many runs diverge (15 of the chapter's 20)
+
+
+def test_continual_runs_a_seed_is_the_same_alone_and_with_or_without_the_other_reset():
+    kw = {"n_tasks": 4, "steps": 10}
+    both = [dying.continual_runs((0, 1, 2), reset=r, **kw) for r in (False, True)]
+    alone = [dying.continual_runs((1,), reset=r, **kw) for r in (False, True)]
+    for b, a in zip(both, alone, strict=True):
+        for name in ("accuracy", "dormant", "dead"):
+            assert np.array_equal(getattr(b, name)[:, 1], getattr(a, name)[:, 0])
+    assert not both[0].reset and both[1].reset and both[0].seeds == (0, 1, 2)
+    assert not np.array_equal(both[0].dormant, both[1].dormant)   # the reset acts
