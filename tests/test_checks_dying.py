@@ -512,3 +512,40 @@ def test_smallest_killing_lr_reports_the_median_it_computes():
     result = checks.smallest_killing_lr(2.0, quiet=True)
     assert result.passed and "median" in result.message and "mean" not in result.message
     assert result.details["dead_fraction"] == dying.killed_fraction(dying.SMALLEST_KILLING_LR)
+
+
+# ---------------------------------------------------------------- exercise 8: weight decay
+def _decay_reference():
+    plain = dying.train_seeds(dying.FAILING_CONFIG)
+    decayed = dying.train_seeds({**dying.FAILING_CONFIG, "weight_decay": checks.dying.EXERCISE_DECAY})
+    ok = ~plain.diverged & ~decayed.diverged
+    return plain, decayed, ok
+
+
+def test_weight_decay_more_dead_accepts_the_count_in_several_styles():
+    plain, decayed, ok = _decay_reference()
+    more = decayed.dead_fraction[ok] > plain.dead_fraction[ok]
+    for answer in (int(more.sum()), more.sum(), float(more.sum()), np.array(more.sum()),
+                   sum(1 for a, b in zip(plain.dead_fraction, decayed.dead_fraction, strict=True) if b > a)):
+        assert checks.weight_decay_more_dead(answer, quiet=True).passed, answer
+
+
+@pytest.mark.parametrize("miss", ["at_least", "ok", "fewer", "equal", "first_layer_more", "chapter_decay",
+                                  "off_by_one"])
+def test_weight_decay_more_dead_refuses_near_misses_with_a_hint(miss):
+    plain, decayed, ok = _decay_reference()
+    a, b = plain.dead_fraction[ok], decayed.dead_fraction[ok]
+    chapter = dying.train_seeds({**dying.FAILING_CONFIG, "weight_decay": dying.DECAY})
+    ok10 = ~plain.diverged & ~chapter.diverged
+    value = {"at_least": np.sum(b >= a), "ok": ok.sum(), "fewer": np.sum(b < a), "equal": np.sum(b == a),
+             "first_layer_more": np.sum(decayed.dead_per_layer[ok, 0] > plain.dead_per_layer[ok, 0]),
+             "chapter_decay": np.sum(chapter.dead_fraction[ok10] > plain.dead_fraction[ok10]),
+             "off_by_one": np.sum(b > a) + 1}[miss]
+    result = checks.weight_decay_more_dead(int(value), quiet=True)
+    assert not result.passed and "hint:" in result.message
+
+
+@pytest.mark.parametrize("bad", [None, ..., "17", -1, 3.5, float("nan"), [17], {"count": 17}])
+def test_weight_decay_more_dead_survives_garbage(bad):
+    result = checks.weight_decay_more_dead(bad, quiet=True)
+    assert not result.passed and "hint" in result.message.lower() or bad in (None, ...)

@@ -27,6 +27,8 @@ out = {
     "fix_adam": checks.fix_dying_network({**F, "optimizer": "adam", "lr": 0.01}, quiet=True).passed,
     "lr_ok": checks.smallest_killing_lr(2.0, quiet=True).passed,
     "lr_below": checks.smallest_killing_lr(1.78, quiet=True).passed,
+    "decay_ok": checks.weight_decay_more_dead(17, quiet=True).passed,
+    "decay_ties": checks.weight_decay_more_dead(19, quiet=True).passed,
 }
 print(json.dumps(out))
 """
@@ -54,4 +56,5 @@ def test_training_checkers_give_the_same_verdict_under_every_kernel(kernel):
                           check=True, timeout=600)
     verdicts = json.loads(proc.stdout.strip().splitlines()[-1])
     # a correct and a wrong answer for each checker
-    assert verdicts == {"fix_he": True, "fix_leaky": False, "fix_adam": True, "lr_ok": True, "lr_below": False}, kernel
+    assert verdicts == {"fix_he": True, "fix_leaky": False, "fix_adam": True, "lr_ok": True, "lr_below": False,
+                        "decay_ok": True, "decay_ties": False}, kernel

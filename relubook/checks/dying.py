@@ -14,6 +14,9 @@
     the learner's measurement of the first step's size per seed (exercise 6, a designed test).
 ``dormant_mask(fn)``
     the learner's ``dormant_mask(activations, tau)``: Sokar et al.'s dormancy test per unit.
+``weight_decay_more_dead(count)``
+    the learner's count of seeds, among the runs at lr 2 that diverge neither with nor without weight
+    decay 0.001, in which more units end dead with the decay than without (exercise 8).
 ``fix_dying_network(config)``
     a config dict that differs from the failing one in exactly one setting, keeps a
     ReLU-family activation, and trains: over the chapter's 20 seeds no run diverges, the
@@ -36,7 +39,7 @@ from .. import dying as _dying
 from ._core import CHECK_SEED, Case, fmt, report
 
 __all__ = ["dead_fraction", "dormant_mask", "first_step_norms", "fix_dying_network", "is_born_dead",
-           "smallest_killing_lr", "unit_is_dead"]
+           "smallest_killing_lr", "unit_is_dead", "weight_decay_more_dead"]
 
 #: Median training accuracy (over the chapter's seeds) a fixed network must reach in ``fix_dying_network``.
 FIX_MIN_ACCURACY = 0.95
@@ -721,3 +724,71 @@ def dormant_mask(fn, *, quiet: bool = False):
                 "score = np.abs(a).mean(axis=0); divide by score.mean() (when it is not 0); "
                 "return score <= tau.",
                 quiet, "Dormant is Sokar et al.'s score at most tau, the one meaning the chapter uses.")
+
+
+# ---------------------------------------------------------------------------- exercise 8: weight decay
+#: The decay of exercise 8: a tenth of the chapter's.
+EXERCISE_DECAY = 0.001
+
+
+def _decay_counts(decay: float) -> dict[str, int]:
+    """Per-seed comparison of the failing network trained with and without ``decay`` (chapter's 20 seeds)."""
+    plain = _dying.train_seeds(_dying.FAILING_CONFIG)
+    decayed = _dying.train_seeds({**_dying.FAILING_CONFIG, "weight_decay": float(decay)})
+    ok = ~plain.diverged & ~decayed.diverged
+    a, b = plain.dead_fraction[ok], decayed.dead_fraction[ok]
+    first_a, first_b = plain.dead_per_layer[ok, 0], decayed.dead_per_layer[ok, 0]
+    return {"more": int(np.sum(b > a)), "at_least": int(np.sum(b >= a)), "fewer": int(np.sum(b < a)),
+            "equal": int(np.sum(b == a)), "ok": int(ok.sum()), "first_layer_more": int(np.sum(first_b > first_a)),
+            "n": len(plain.seeds)}
+
+
+def weight_decay_more_dead(count, *, quiet: bool = False):
+    """Check exercise 8: in how many seeds does weight decay 0.001 leave more units dead at lr 2?
+
+    The reference trains :data:`relubook.dying.FAILING_CONFIG` with and without
+    ``weight_decay = EXERCISE_DECAY`` over the chapter's 20 seeds, keeps the seeds whose runs diverge in
+    neither, and counts those whose dead fraction (all hidden units) is strictly higher with the decay.
+    Near misses with their own hint: counting ties too (``>=``), giving the number of runs compared,
+    counting the seeds with fewer dead units or with as many, counting the first layer only, and the count
+    at the chapter's decay 0.01.
+    """
+    name = "weight_decay_more_dead"
+    try:
+        if count is None or count is Ellipsis:
+            return report(name, False, ["Train the two configs, count the seeds, and pass the count."],
+                          todo=True, quiet=quiet)
+        value = _as_number(count)
+        if value is None or not np.isfinite(value) or value != round(value) or value < 0:
+            return report(name, False, [
+                f"expected a count of seeds (a whole number such as 12), got {fmt(count)}.",
+                "hint: count with int(np.sum(...)) over a boolean array with one entry per seed.",
+            ], quiet=quiet)
+        value = int(round(value))
+        ref = _decay_counts(EXERCISE_DECAY)
+        details = {"value": value, **ref}
+        compared = f"{ref['ok']} seeds whose runs diverge in neither"
+        if value == ref["more"]:
+            return report(name, True, [
+                f"with weight decay {EXERCISE_DECAY:g} at lr 2, more units end dead than without in {ref['more']} of "
+                f"the {compared}, fewer in {ref['fewer']} and as many in {ref['equal']}."],
+                quiet=quiet, details=details)
+        misses = [
+            (ref["at_least"], "this is the count with at least as many dead units (>=): count only the seeds with "
+                              "strictly more (>)."),
+            (ref["ok"], f"this is the number of seeds compared ({compared}), not the seeds with more dead units."),
+            (ref["fewer"], "this is the count of seeds with fewer dead units with the decay: compare decay > none."),
+            (ref["equal"], "this is the count of seeds with as many dead units: compare decay > none."),
+            (ref["first_layer_more"], "this counts the first layer only: use the dead fraction of all hidden units "
+                                      "(runs.dead_fraction)."),
+            (_decay_counts(_dying.DECAY)["more"], f"this is the count at the chapter's decay {_dying.DECAY:g}: train "
+                                                   f"with weight_decay={EXERCISE_DECAY:g}."),
+        ]
+        matched = [h for v, h in misses if v == value]
+        hint = ("hint: " + (" Or: ".join(matched) if matched else "compare runs.dead_fraction seed by seed, after "
+                "leaving out every seed whose run diverged with or without the decay (runs.diverged)."))
+        return report(name, False, [
+            f"you counted {value}; over the {compared}, the count of seeds with more dead units with weight decay "
+            f"{EXERCISE_DECAY:g} is different.", hint], quiet=quiet, details=details)
+    except Exception as exc:  # never raise into the notebook
+        return report(name, False, [f"the checker itself failed ({type(exc).__name__}: {exc})."], quiet=quiet)
