@@ -241,7 +241,7 @@ def _measure(site, base, out, open_live, sync_playwright, chromium, flags, start
         # once the first page's background loading is done and its caches are written
         live.settle()
         out["cold_phases"] = phases(live.tab.evaluate(PHASES), out["cold_first_end"])  # with the background
-        live.tab.goto(base, wait_until="load")  # the reader goes elsewhere, and comes back
+        live.tab.goto(base + "intro.html", wait_until="load")  # the reader goes elsewhere, and comes back
         _visit(live, base + FIRST_PAGE)
         _start(live, out, "warm")
         out["blocked"] = list(live.blocked)
@@ -274,7 +274,9 @@ def summarise(out: dict) -> dict:
              f"Cold start on {FIRST_PAGE}: first NumPy result after {out['cold_first_result_s']:.1f} s and "
              f"{out['cold_first_result_MB']:.1f} MB; first figure after {out['cold_first_figure_s']:.1f} s and "
              f"{out['cold_first_figure_MB']:.1f} MB; warm (cached) first result {out['warm_first_result_s']:.1f} s "
-             f"(load average {out.get('cold_load', float('nan')):.1f} and {out.get('warm_load', float('nan')):.1f}).",
+             f"(load average {out.get('cold_load', float('nan')):.1f} and {out.get('warm_load', float('nan')):.1f}; "
+             f"warm start from the memory snapshot: {out.get('warm_startup', {}).get('from_snapshot', '?')}). "
+             "Warm: the same browser profile (HTTP cache, compiled-wasm cache, IndexedDB) on a later visit.",
              "", "Where the time goes, from the click (ms; the worker's and the page's marks):", "",
              "| phase | cold: ends at | cold: takes | warm: ends at | warm: takes |", "|---|---:|---:|---:|---:|"]
     cold = {r["phase"]: r for r in out.get("cold_phases", [])}

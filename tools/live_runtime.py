@@ -261,7 +261,7 @@ def licence_of(wheel: bytes, name: str = "") -> str:
 # a reader's first start does not compile IPython, matplotlib, SciPy ... in the browser (about 30 s on a
 # loaded 2-core machine). Unchecked-hash .pyc files (the sources are the verified files above), and
 # matplotlib's font list; the worker unpacks them into its cache on the first start.
-PYCACHES = {"start": "pycache-start.zip", "later": "pycache-later.zip"}
+PYCACHES = {"start": "pycache-start.zip", "later": "pycache-later.zip", "stdlib": "pycache-stdlib.zip"}
 PRECOMPILE_IMPORTS = ["numpy", "matplotlib", "matplotlib.pyplot", "matplotlib_inline.backend_inline", "IPython",
                       "IPython.core.interactiveshell", "ipywidgets", "scipy.special", "scipy.optimize",
                       "scipy.integrate", "sklearn.datasets", "PIL.Image", "threadpoolctl"]
@@ -292,8 +292,29 @@ for module in list(sys.modules.values()):
 for name in os.listdir("/mpl"):
     if name.startswith("fontlist"):
         start_zip.write("/mpl/" + name, "mpl/" + name)
+# The standard library is imported from python_stdlib.zip, which holds sources only: zipimport
+# compiles every module it imports, at every start (IPython's import alone: 0.5 s). Its bytecode goes
+# into a zip of sourceless .pyc files that the worker puts in front of it on sys.path.
+stdlib = "/lib/python312.zip/"
+stdlib_zip = zipfile.ZipFile("/out/pycache-stdlib.zip", "w", zipfile.ZIP_DEFLATED)
+for name, module in sorted(sys.modules.items()):
+    source = getattr(module, "__file__", None) or ""
+    if not (source.startswith(stdlib) and source.endswith(".py")):
+        continue
+    try:
+        text = module.__loader__.get_source(name)  # None, or ImportError, for a frozen or built-in module
+    except (AttributeError, ImportError, OSError):
+        text = None
+    if not isinstance(text, str):
+        continue
+    code = compile(text, source, "exec", dont_inherit=True)
+    data = importlib._bootstrap_external._code_to_hash_pyc(
+        code, importlib.util.source_hash(text.encode()), checked=False)
+    stdlib_zip.writestr(source[len(stdlib):] + "c", bytes(data))
+    count += 1
 start_zip.close()
 later_zip.close()
+stdlib_zip.close()
 print(f"precompiled {count} modules")
 """
 PRECOMPILE_JS = """
@@ -461,6 +482,8 @@ def up_to_date(out: Path) -> bool:
         return False
     if manifest.get("lock_sha256") != sha256(LOCK.read_bytes()):
         return False
+    if shutil.which("node") and manifest.get("pycache") != PYCACHES:
+        return False  # the bytecode archives are missing (a failed precompile) or their set changed
     wheel_name, wheel = relubook_wheel()
     if f"relubook/{sha256(wheel)[:12]}/{wheel_name}" not in manifest["wheels"]:
         return False

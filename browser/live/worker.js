@@ -87,6 +87,7 @@ async function init({ indexURL }) {
   // the packages and the bytecode cache (IndexedDB, or the build's archive on a first start) at once
   let cacheDir = null;
   await Promise.all([pyodide.loadPackage(FIRST, quiet).then(() => mark("packages_first")),
+    useStdlibBytecode(manifest, indexURL).then(() => mark("pycache_stdlib")),
     mountCache(manifest).then((dir) => {
       cacheDir = dir;
       mark("idb_cache");
@@ -127,7 +128,8 @@ async function init({ indexURL }) {
 // Python's memory. Pyodide refuses a snapshot of another build; anything that goes wrong with one
 // (missing, refused, a restored Python that does not compute) deletes it and starts Python afresh.
 const SNAPSHOT_DB = "relubook-live-snapshot";
-const startup = { snapshot: "none" }; // "restored", "made", "failed: ..." (read by the tests and bench)
+// read by the tests and bench: from_snapshot "no" | "yes" | "refused: <why>"; snapshot "none" | "made" | "not made: <why>"
+const startup = { from_snapshot: "no", snapshot: "none" };
 let snapshotSaved = Promise.resolve();
 
 function snapshotStore(mode, action) {
@@ -152,16 +154,16 @@ async function startPython(indexURL, manifest) {
   try {
     snapshot = typeof indexedDB === "undefined" ? null : await snapshotStore("readonly", (store) => store.get(key));
   } catch (err) {
-    startup.snapshot = `unreadable: ${err}`;
+    startup.from_snapshot = `refused: unreadable: ${err}`;
   }
   if (snapshot) {
     try {
       const py = await self.loadPyodide({ indexURL, fullStdLib: false, _loadSnapshot: snapshot });
       if (py.runPython("sum(range(10)) * len('relu')") !== 180) throw new Error("the restored Python computes wrongly");
-      startup.snapshot = "restored";
+      startup.from_snapshot = "yes";
       return py;
     } catch (err) {
-      startup.snapshot = `refused: ${err}`;
+      startup.from_snapshot = `refused: ${err}`;
       post({ type: "log", text: `memory snapshot not used (${err}); starting Python afresh` });
       await snapshotStore("readwrite", (store) => store.clear()).catch(() => {});
     }
@@ -172,7 +174,7 @@ async function startPython(indexURL, manifest) {
     const bytes = py.makeMemorySnapshot();
     snapshotSaved = snapshotStore("readwrite", (store) => { store.clear(); return store.put(bytes, key); })
       .then(() => { startup.snapshot = "made"; mark("snapshot_saved"); })
-      .catch((err) => { startup.snapshot = `not saved: ${err}`; });
+      .catch((err) => { startup.snapshot = `not made: ${err}`; });
   } catch (err) {
     startup.snapshot = `not made: ${err}`;
   }
@@ -247,6 +249,34 @@ function schedulePersist() {
   if (!cacheMounted || !loaded.later) return;
   clearTimeout(persistTimer);
   persistTimer = setTimeout(() => loaded.later.then(whenIdle).then(persistCache), 3000);
+}
+
+// The standard library's bytecode: Pyodide's python_stdlib.zip holds sources, so zipimport would
+// compile every module IPython & co. import, at every start (about 0.5 s). tools/live_runtime.py
+// compiled them at build time into a zip of sourceless .pyc files, put in front of it on sys.path
+// (and in front of the packages already imported from it, such as `logging`).
+const STDLIB_PYC = "/home/pyodide/.relubook-stdlib-pyc.zip";
+
+async function useStdlibBytecode(manifest, indexURL) {
+  const name = manifest.pycache && manifest.pycache.stdlib;
+  if (!name) return;
+  try {
+    const response = await fetch(new URL(name, indexURL));
+    if (!response.ok) return;
+    pyodide.FS.writeFile(STDLIB_PYC, new Uint8Array(await response.arrayBuffer()));
+    pyodide.runPython(`
+import sys
+_zip, _stdlib = ${JSON.stringify(STDLIB_PYC)}, "/lib/python312.zip/"
+sys.path.insert(0, _zip)
+for _module in list(sys.modules.values()):
+    _path = getattr(_module, "__path__", None)
+    if isinstance(_path, list) and _path and str(_path[0]).startswith(_stdlib):
+        _path.insert(0, _zip + "/" + str(_path[0])[len(_stdlib):])
+del _zip, _stdlib, _module, _path
+`);
+  } catch (err) {
+    post({ type: "log", text: `no bytecode for the standard library (${err}): Python compiles what it imports` });
+  }
 }
 
 let syncing = null;

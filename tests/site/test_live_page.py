@@ -200,6 +200,8 @@ def test_answers_are_kept_on_the_device_with_a_reset(exercise):
     _, position, original = _solution_and_exercise_cells("01_definition", "relu")
     answer = "def relu(x):\n    return x * (x > 0)\n\n\nchecks.relu(relu)\n"
     exercise.type_into(position, answer)
+    settled = exercise.settle()  # the first start's background loading done, its memory snapshot saved
+    assert settled["startup"]["snapshot"] == "made", settled["startup"]
     exercise.tab.reload(wait_until="load")
     exercise.tab.wait_for_function("window.relubookLive && relubookLive.state === 'idle'", timeout=30_000)
     assert "1 saved answer" in exercise.tab.locator(".relubook-live-bar").inner_text()
@@ -213,3 +215,47 @@ def test_answers_are_kept_on_the_device_with_a_reset(exercise):
     assert editor.input_value() == original
     stored = exercise.tab.evaluate("() => Object.keys(localStorage).filter((k) => k.startsWith('relubook-live:'))")
     assert stored == [], stored
+
+
+DAMAGE_SNAPSHOT = """
+async () => {
+  const db = await new Promise((resolve, reject) => {
+    const open = indexedDB.open('relubook-live-snapshot', 1);
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+  const tx = db.transaction('snapshots', 'readwrite');
+  const store = tx.objectStore('snapshots');
+  const keys = await new Promise((resolve) => { const r = store.getAllKeys(); r.onsuccess = () => resolve(r.result); });
+  for (const key of keys) {
+    const bytes = await new Promise((resolve) => { const r = store.get(key); r.onsuccess = () => resolve(r.result); });
+    const damaged = new Uint8Array(bytes);
+    damaged.fill(0, 0, 4);  // its magic number
+    store.put(damaged, key);
+  }
+  await new Promise((resolve) => { tx.oncomplete = resolve; });
+  db.close();
+  return keys;
+}
+"""
+
+
+def test_a_warm_start_restores_python_from_its_snapshot_and_refuses_a_damaged_one(exercise):
+    """The warm start above restored Python from the memory snapshot the first start made; a damaged
+    snapshot is refused (and deleted), Python starts afresh, and the page's cells run as before."""
+    model, position, _ = _solution_and_exercise_cells("01_definition", "relu")
+    assert exercise.tab.evaluate("() => relubookLive.startup.from_snapshot") == "yes"
+    exercise.type_into(position, model)
+    exercise.run_up_to(position)
+    assert "relu: passed" in exercise.output_text(position), exercise.output_text(position)
+    exercise.settle()
+    assert exercise.tab.evaluate(DAMAGE_SNAPSHOT), "no snapshot was kept"
+    exercise.tab.reload(wait_until="load")
+    exercise.tab.wait_for_function("window.relubookLive && relubookLive.state === 'idle'", timeout=30_000)
+    info = exercise.start()
+    assert info["state"] == "ready", info
+    assert exercise.tab.evaluate("() => relubookLive.startup.from_snapshot").startswith("refused"), info
+    exercise.run_up_to(position)
+    assert "relu: passed" in exercise.output_text(position), exercise.output_text(position)
+    assert exercise.settle()["startup"]["snapshot"] == "made"  # a new snapshot replaces the damaged one
+    assert not exercise.blocked, exercise.blocked
