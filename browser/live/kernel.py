@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import os
 import sys
 import time
@@ -20,6 +21,10 @@ import time
 # the inline backend is named here, as ipykernel does: when pyplot is first imported it loads
 # matplotlib_inline's backend, which hooks itself into the shell (figures shown at the end of a cell).
 os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+# The worker builds matplotlib's font list in the background; a cell that gets there first would show
+# matplotlib's notice about it, which no stored output has.
+logging.getLogger("matplotlib.font_manager").addFilter(
+    lambda record: "building the font cache" not in record.getMessage())
 
 from IPython.core.displayhook import DisplayHook  # noqa: E402
 from IPython.core.displaypub import DisplayPublisher  # noqa: E402

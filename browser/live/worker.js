@@ -106,6 +106,12 @@ async function init({ indexURL }) {
     await loadInBackground(manifest.load.start.filter((n) => !(n in pyodide.loadedPackages)));
     await whenIdle();
     await pyodide.loadPackage(otherWheels.map(url), quiet);
+    await whenIdle();
+    try { // matplotlib's font list, built once here (not in a cell, where it would print a notice) and kept in the cache
+      pyodide.runPython("import matplotlib.font_manager");
+    } catch (err) {
+      post({ type: "log", text: `matplotlib's font list: ${err}` });
+    }
     mark("plots");
     timings.plots = performance.now() - t0;
   })();
