@@ -130,7 +130,7 @@ def measure(site: Path = SITE, start_only: bool = False) -> dict:
     from sitekit import CHROMIUM, CHROMIUM_FLAGS
 
     server, base = _serve(site)
-    out: dict = {"site": str(site)}
+    out: dict = {"site": str(site), "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
     try:
         return _measure(site, base, out, open_live, sync_playwright, CHROMIUM, CHROMIUM_FLAGS, start_only)
     except Exception as exc:  # no chromium, a page that does not start: say so in the report
@@ -298,7 +298,8 @@ def summarise(out: dict) -> dict:
         lines.append(f"| {page} | {len(ch['rows'])} | {len(ch['failed'])} | {b:.1f} | {n:.1f} | "
                      f"{(b / n if n else float('nan')):.1f} | {wtext} |")
     lines += ["", "Native times are those the notebooks stored when they were last executed (another load on "
-              "the machine); browser times are this run's, on Debian's chromium with 2 cores shared."]
+              "the machine); browser times are this run's, on Debian's chromium with 2 cores shared"
+              + (f" (bench/live.py, {out['measured']})." if out.get("measured") else ".")]
     out["goals"] = goals
     out["lines"] = lines
     return out
