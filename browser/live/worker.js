@@ -77,6 +77,7 @@ async function init({ indexURL }) {
   post({ type: "status", text: `Starting Python ${manifest.python} (Pyodide ${manifest.pyodide})…` });
   self.importScripts(new URL("pyodide.js", indexURL).href);
   mark("pyodide_js");
+  const cacheRead = readCache(`${CACHE}-${manifest.pyodide}`); // while Python starts
   pyodide = await startPython(indexURL, manifest);
   mark("core");
   timings.core = performance.now() - t0;
@@ -88,7 +89,7 @@ async function init({ indexURL }) {
   let cacheDir = null;
   await Promise.all([pyodide.loadPackage(FIRST, quiet).then(() => mark("packages_first")),
     useStdlibBytecode(manifest, indexURL).then(() => mark("pycache_stdlib")),
-    mountCache(manifest).then((dir) => {
+    mountCache(manifest, cacheRead).then((dir) => {
       cacheDir = dir;
       mark("idb_cache");
       return unpackBytecode(manifest, dir, "start", indexURL);
@@ -219,12 +220,48 @@ async function waitFor(stages, id) {
 const CACHE = "/home/pyodide/.relubook-cache";
 let cacheMounted = false;
 
-async function mountCache(manifest) {
+// The cache's IndexedDB database (IDBFS's own: named by the mount point, store FILE_DATA), read in
+// one request while Python starts; IDBFS's populate reads it a file at a time, on a busy thread.
+function readCache(name) {
+  return new Promise((resolve) => {
+    let open;
+    try {
+      open = indexedDB.open(name, 21); // IDBFS.DB_VERSION
+    } catch (err) {
+      resolve(null);
+      return;
+    }
+    open.onupgradeneeded = () => open.transaction.abort(); // no cache yet: IDBFS makes the database
+    open.onerror = (event) => { event.preventDefault(); resolve(null); };
+    open.onsuccess = () => {
+      const db = open.result;
+      try {
+        const store = db.transaction("FILE_DATA", "readonly").objectStore("FILE_DATA");
+        const keys = store.getAllKeys();
+        const values = store.getAll();
+        values.onsuccess = () => { db.close(); resolve({ keys: keys.result, values: values.result }); };
+        values.onerror = () => { db.close(); resolve(null); };
+      } catch (err) {
+        db.close();
+        resolve(null);
+      }
+    };
+  });
+}
+
+async function mountCache(manifest, cacheRead) {
   const dir = `${CACHE}-${manifest.pyodide}`;
   pyodide.FS.mkdirTree(dir);
   try {
-    pyodide.FS.mount(pyodide.FS.filesystems.IDBFS, {}, dir);
-    await new Promise((resolve, reject) => pyodide.FS.syncfs(true, (err) => (err ? reject(err) : resolve())));
+    const IDBFS = pyodide.FS.filesystems.IDBFS;
+    pyodide.FS.mount(IDBFS, {}, dir);
+    const read = await cacheRead;
+    let copied = !!(read && read.keys.length === read.values.length && read.keys.length);
+    if (copied) { // what IDBFS's populate does with each entry (in key order: a folder before its files)
+      read.keys.forEach((path, i) => IDBFS.storeLocalEntry(path, read.values[i], (err) => { if (err) copied = false; }));
+    }
+    if (!copied) await new Promise((resolve, reject) => pyodide.FS.syncfs(true, (err) => (err ? reject(err) : resolve())));
+    startup.cache = copied ? "read at once" : "IDBFS";
     cacheMounted = true;
   } catch (err) {
     post({ type: "log", text: `no warm-start cache: ${err}` }); // private windows may have no IndexedDB

@@ -244,7 +244,8 @@ def test_a_warm_start_restores_python_from_its_snapshot_and_refuses_a_damaged_on
     """The warm start above restored Python from the memory snapshot the first start made; a damaged
     snapshot is refused (and deleted), Python starts afresh, and the page's cells run as before."""
     model, position, _ = _solution_and_exercise_cells("01_definition", "relu")
-    assert exercise.tab.evaluate("() => relubookLive.startup.from_snapshot") == "yes"
+    startup = exercise.tab.evaluate("() => relubookLive.startup")
+    assert startup["from_snapshot"] == "yes" and startup["cache"] == "read at once", startup
     exercise.type_into(position, model)
     exercise.run_up_to(position)
     assert "relu: passed" in exercise.output_text(position), exercise.output_text(position)
