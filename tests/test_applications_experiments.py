@@ -185,3 +185,27 @@ def test_quantise_uses_every_uint8_code_for_a_relu_output_and_refuses_negatives(
     with pytest.raises(ValueError, match="finite"):
         quantise.quantise(np.array([np.nan]), unsigned=False)
     assert quantise.relative_error(np.zeros(3), unsigned=True) == 0.0
+
+
+def test_affine_codes_with_a_zero_point_cover_a_one_sided_signed_range():
+    from relubook import quantise
+
+    a = np.concatenate([np.linspace(-0.05, 0, 6), np.linspace(0, 2.5, 251)])   # a leaky-like range
+    codes, scale, zp = quantise.quantise_affine(a)
+    assert codes.dtype == np.uint8 and codes.min() == 0 and codes.max() == 255
+    assert scale == pytest.approx(2.55 / 255) and zp == 5 and codes[5] == zp   # 0 is stored exactly
+    np.testing.assert_allclose((codes.astype(float) - zp) * scale, a, atol=scale / 2 + 1e-12)
+    # symmetric int8 spends half its codes on the tiny negative side; the zero point does not
+    affine = quantise.relative_error(a, unsigned=True, zero_point=True)
+    assert affine < 0.6 * quantise.relative_error(a, unsigned=False)
+    # an all-positive input: the zero point is 0 and the codes are the symmetric uint8 ones
+    pos = np.linspace(0, 2.55, 256)
+    assert quantise.quantise_affine(pos)[2] == 0
+    assert quantise.relative_error(pos, unsigned=True, zero_point=True) == \
+        pytest.approx(quantise.relative_error(pos, unsigned=True))
+    with pytest.raises(ValueError, match="unsigned must be True"):
+        quantise.relative_error(a, unsigned=False, zero_point=True)
+    with pytest.raises(TypeError, match="zero_point"):
+        quantise.relative_error(a, unsigned=True, zero_point=1)
+    with pytest.raises(ValueError, match="a must"):
+        quantise.quantise_affine(np.array([]))
