@@ -209,3 +209,26 @@ def test_affine_codes_with_a_zero_point_cover_a_one_sided_signed_range():
         quantise.relative_error(a, unsigned=True, zero_point=1)
     with pytest.raises(ValueError, match="a must"):
         quantise.quantise_affine(np.array([]))
+
+
+def test_zero_skipping_timing_compares_every_sparsity_with_one_dense_time():
+    # review 8b E2: the dense product was timed once per sparsity, and its noise (a 27x spread) was read as a result
+    import re
+    from pathlib import Path
+
+    import nbformat
+
+    nb = nbformat.read(Path(__file__).parents[1] / "chapters" / "05_applications.ipynb", as_version=4)
+    cells = [c for c in nb.cells if c.cell_type == "code" and "skip_zero_rows(h, W2)" in c.source
+             and "timeit" in c.source]
+    assert len(cells) == 1, "expected one timing cell for transformer.skip_zero_rows"
+    cell = cells[0]
+    assert "nbval-ignore-output" in cell.metadata.get("tags", [])   # a timing cell, and the only kind ignored
+    lines = cell.source.splitlines()
+    dense = [k for k, line in enumerate(lines) if re.search(r"lambda[^:]*:[^,)]*@ W2\b", line)]
+    assert len(dense) == 1, "the dense product must be timed once, in one place"
+    line = lines[dense[0]]
+    depth = len(line) - len(line.lstrip())
+    outer = [x.strip() for x in lines[:dense[0]] if x.strip() and len(x) - len(x.lstrip()) < depth]
+    assert " for " not in line and not any(x.startswith("for ") for x in outer[-1:]), "timed inside a loop"
+    assert "threadpool_limits" in cell.source   # one BLAS thread: no contention between BLAS threads
