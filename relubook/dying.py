@@ -218,7 +218,7 @@ class SeedRuns:
     dead_per_layer : numpy.ndarray
         Dead units per layer after training, shape ``(n_seeds, n_layers)``.
     dormant_fraction : numpy.ndarray
-        Fraction of tau-dormant hidden units after training (robust score, tau = 0.1).
+        Fraction of tau-dormant hidden units after training (Sokar et al.'s score, tau = 0.1).
     accuracy : numpy.ndarray
         Training accuracy after training.
     diverged : numpy.ndarray of bool

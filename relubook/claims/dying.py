@@ -90,7 +90,10 @@ def dying_grows_with_lr(seeds, scale, steps):
        and r["ratio_live"] > 0.9 and fraction_at_least(r["n_units"], r["dead_bias_end"].size, 0.9))
 def killing_step(seeds, lr):
     k = dying.killing_steps({**dying.BASE_CONFIG, "lr": lr}, seeds)
-    return {"db_dead": float(np.median(k["bias_change_dead"])), "db_live": float(np.median(k["bias_change_live"])),
+    # killing_steps skips the seeds that diverged: n_seeds counts the rest
+    kept = int((~dying.train_seeds({**dying.BASE_CONFIG, "lr": lr}, seeds).diverged).sum())
+    return {"n_seeds": kept,
+            "db_dead": float(np.median(k["bias_change_dead"])), "db_live": float(np.median(k["bias_change_live"])),
             "ratio_dead": float(np.median(k["weight_ratio_dead"])),
             "ratio_live": float(np.median(k["weight_ratio_live"])),
             "bias_alone": float(np.mean(k["bias_alone_kills"])), "n_units": int(k["bias_change_dead"].size),
@@ -145,20 +148,26 @@ MOVERS = ("He init", "batch norm", "clip (norm 1)")
 
 
 @claim("ch4.remedies_move_the_critical_lr", chapter=4,
-       statement="He init, batch norm, clipping and Adam each train in at least 3/5 of the seeds at lr 2, "
-                 "where plain ReLU trains in at most 1/5; at lr 4, He init, batch norm and clipping each train in "
+       statement="at lr 2, where plain ReLU trains in at most 1/5 of the seeds, He init diverges in no seed, reaches "
+                 "accuracy 0.95 in at least 9/10 and keeps a median dead fraction below 15 % (it sits near the 10 % "
+                 "line of 'trains', so how many seeds it trains in varies with the seeds), and batch norm, clipping "
+                 "and Adam each train in at least 3/5; at lr 4, He init, batch norm and clipping each train in "
                  "at most half, while Adam (its rate scaled with the others') still trains in at least 3/5",
        seeds=SEEDS, settings={"lr": 2.0, "steps": 300}, neighbours=STEP_NEIGHBOURS, slow=True,
-       holds=lambda r: r["plain"][1] <= r["n"] // 5 and all(fraction_at_least(r[f][1], r["n"], 0.6) for f in FIXES)
+       holds=lambda r: r["plain"][1] <= r["n"] // 5
+       and r["he2_diverged"] == 0 and fraction_at_least(r["he2_accurate"], r["n"], 0.9) and r["he2_dead"] < 0.15
+       and all(fraction_at_least(r[f][1], r["n"], 0.6) for f in FIXES if f != "He init")
        and all(r[f][2] <= r["n"] // 2 for f in MOVERS)
        and fraction_at_least(r["Adam (lr x 0.005)"][2], r["n"], 0.6))
 def remedies_move_the_critical_lr(seeds, lr, steps):
     grid = _grid(seeds, lr, steps, names=("none (ReLU, N(0, 1))", *FIXES))
     out = {name: [int(r.trains.sum()) for r in by_lr.values()] for name, by_lr in grid.items()}
     out["plain"] = out.pop("none (ReLU, N(0, 1))")
-    he4 = grid["He init"][2 * lr]
+    he2, he4 = grid["He init"][lr], grid["He init"][2 * lr]
     out.update(n=len(seeds), he4_dead=float(np.median(np.where(he4.diverged, 1.0, he4.dead_fraction))),
-               he4_acc=float(np.median(he4.accuracy[~he4.diverged])))
+               he4_acc=float(np.median(he4.accuracy[~he4.diverged])),
+               he2_diverged=int(he2.diverged.sum()), he2_accurate=int((~he2.diverged & (he2.accuracy >= 0.95)).sum()),
+               he2_dead=float(np.median(np.where(he2.diverged, 1.0, he2.dead_fraction))))
     return out
 
 
@@ -173,10 +182,10 @@ def he_many_dead_yet_accurate(seeds, lr, steps):
 
 @claim("ch4.leaky_needs_a_smaller_step", chapter=4,
        statement="Leaky ReLU trains in at least 3/4 of the seeds at half the rate (lr 1, and 1.5) and diverges in "
-                 "at least 1/4 at lr 2 (and 3)",
+                 "at least 1/10 at lr 2 (and 3); how many diverge at lr 2 varies widely with the seeds",
        seeds=SEEDS, settings={"lr": 2.0, "steps": 300}, neighbours=[{"lr": 3.0}, *STEP_NEIGHBOURS],
        holds=lambda r: fraction_at_least(r["trains_half"], r["n"], 0.75)
-       and fraction_at_least(r["diverged"], r["n"], 0.25))
+       and fraction_at_least(r["diverged"], r["n"], 0.1))
 def leaky_needs_a_smaller_step(seeds, lr, steps):
     half = dying.train_seeds({"lr": lr / 2, "steps": steps, "activation": "leaky_relu"}, seeds)
     full = dying.train_seeds({"lr": lr, "steps": steps, "activation": "leaky_relu"}, seeds)
