@@ -1,11 +1,13 @@
-"""The build's own log against the benchmark: no notebook takes more than 3x its time (issue 24).
+"""The build's own log against the benchmark: no notebook takes more than 3x its time plus 30 s (issue 24).
 
 ``make book`` and ``make book-fresh`` keep their log in ``_build/book.log``; myst-nb writes one line per
 executed notebook (``chapters/01_definition.ipynb: Executed notebook in 5.61 seconds``). A notebook's
 budget is its time in ``bench/report.json`` (``notebooks``: the notebook run by nbclient) plus the
 time its widgets took to draw their frames for the site in the bench's cold build (``build.frames``,
 counted on every page that shows the widget, as any of them may be the one that draws it). A hang
-(issue 24: 600 s for a 10 s notebook) or a notebook grown far slower fails here.
+(issue 24: 600 s for a 10 s notebook) or a notebook grown far slower fails here. The 30 s of slack keep a
+3 s notebook from failing on a busy machine (a load of 6 on 2 cores made exercise 1 take 12 s); a hang, which
+lasts until the cell timeout (``nb_execution_timeout``, 300 s), still fails.
 
 ``make test`` runs the check on the log of its own fresh build (``RELUBOOK_BUILD_LOG``); without that
 variable only the tests on synthetic logs run.
@@ -23,6 +25,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "bench" / "report.json"
 FACTOR = 3.0
+SLACK = 30.0  # seconds added to every limit
 EXECUTED = re.compile(r"^(?P<path>\S+\.ipynb): Executed notebook in (?P<seconds>\d+(?:\.\d+)?) seconds", re.MULTILINE)
 FOLDERS = ("chapters", "exercises", "solutions")
 
@@ -51,10 +54,12 @@ def budgets(report: dict) -> dict[str, float]:
     return out
 
 
-def too_slow(times: dict[str, float], budget: dict[str, float], factor: float = FACTOR) -> list[str]:
-    """One line per notebook that took more than ``factor`` times its budget."""
-    return [f"{nb}: {seconds:.1f} s, more than {factor:g} x its benchmark time {budget[nb]:.1f} s"
-            for nb, seconds in sorted(times.items()) if nb in budget and seconds > factor * budget[nb]]
+def too_slow(times: dict[str, float], budget: dict[str, float], factor: float = FACTOR,
+             slack: float = SLACK) -> list[str]:
+    """One line per notebook that took more than ``factor`` times its budget plus ``slack`` seconds."""
+    return [f"{nb}: {seconds:.1f} s, more than {factor:g} x its benchmark time {budget[nb]:.1f} s + {slack:g} s"
+            for nb, seconds in sorted(times.items())
+            if nb in budget and seconds > factor * budget[nb] + slack]
 
 
 # ----------------------------------------------------------------------------- on synthetic logs
@@ -93,9 +98,9 @@ def test_the_hang_of_issue_24_fails():
     assert len(problems) == 1 and problems[0].startswith("chapters/01_definition.ipynb: 604.6 s")
 
 
-def test_just_over_three_times_fails_and_just_under_passes():
+def test_just_over_the_limit_fails_and_just_under_passes():
     budget = budgets(REPORT_SAMPLE)
-    limit = 3 * budget["chapters/01_definition.ipynb"]
+    limit = 3 * budget["chapters/01_definition.ipynb"] + SLACK
     assert too_slow({"chapters/01_definition.ipynb": limit - 0.01}, budget) == []
     assert too_slow({"chapters/01_definition.ipynb": limit + 0.01}, budget)
 
