@@ -118,6 +118,11 @@ def _reference_dead_fraction(a: np.ndarray) -> float:
     return float(np.mean(np.all(a == a[:1], axis=0)))
 
 
+VARIANCE_HINT = ("a constant column can have a tiny non-zero variance, because its mean is rounded "
+                 "(np.var([0.1] * 3) is about 1.9e-34, not 0), so `np.var(a, axis=0) == 0` or `std == 0` misses "
+                 "dead units: compare the values themselves, np.all(a == a[0], axis=0) or np.ptp(a, axis=0) == 0.")
+
+
 def _dead_fraction_cases() -> list[Case]:
     rng = np.random.default_rng(CHECK_SEED)
     cases = [Case((np.array([[0.0, 1.3, 0.0, 0.0], [0.0, 0.0, 2.1, 0.0], [0.0, 0.0, 0.4, 0.7]]),),
@@ -148,6 +153,10 @@ def _dead_fraction_cases() -> list[Case]:
     cases.append(Case((c,), "float32 ReLU outputs; unit 3 has one tiny positive value 1e-12 (alive)",
                       "dead means exactly the same output on every sample: compare with ==, not with a tolerance."))
     cases.append(Case((np.array([[0.0], [0.0], [0.0], [0.25]]),), "one unit, alive on the last sample only"))
+    d = rng.uniform(0.2, 1.0, (7, 4))
+    d[:, 1], d[:, 3] = 0.7, 0.1  # constant columns whose computed variance is not 0 (the mean is rounded)
+    cases.append(Case((d,), "7 samples, 4 units; unit 1 outputs 0.7 and unit 3 outputs 0.1 everywhere (dead)",
+                      "both constant units are dead: compare each column's values with its first row."))
     return cases
 
 
@@ -171,6 +180,10 @@ def _judge_dead_fraction(args, got) -> str | None:
     if a.shape[0] != a.shape[1] and n_dead > 0 and np.isclose(value, n_dead / a.shape[0], rtol=1e-6):
         return (f"{lines}\n   you divided the number of dead units by the number of samples ({a.shape[0]}); "
                 f"divide by the number of units ({a.shape[1]}, the columns).")
+    with np.errstate(all="ignore"):
+        by_variance = float(np.mean(np.var(a, axis=0) == 0))
+    if by_variance != expected and np.isclose(value, by_variance, rtol=1e-6, atol=1e-12):
+        return f"{lines}\n   you tested the variance: {VARIANCE_HINT}"
     mistakes = [
         (float(np.mean(np.all(a == 0, axis=1))), "you counted samples (rows) that are all zero; "
          "deadness belongs to a unit, a column: reduce over axis=0 (the samples)."),
@@ -201,8 +214,10 @@ def dead_fraction(fn, *, quiet: bool = False):
     ``activations`` has shape ``(n_samples, n_units)``; the answer is the fraction of
     dead units: columns whose output is the same on every sample (row), the book's one
     definition (0 everywhere or a positive constant). Any way of testing "constant" is
-    accepted (``a == a[0]``, ``np.ptp``, ``std == 0``, ``max == min``); counting only the
-    columns that are 0 everywhere is refused on the cases with a positive constant.
+    accepted if it is exact (``a == a[0]``, ``np.ptp(a, axis=0) == 0``, ``max == min``); counting only
+    the columns that are 0 everywhere is refused on the cases with a positive constant, and a test by
+    variance or standard deviation (``np.var(a, axis=0) == 0``) on a case whose constant columns have a
+    rounding-size variance (0.7 and 0.1 on 7 samples).
 
     Parameters
     ----------
