@@ -142,7 +142,7 @@ def update_kill(lr: float, bias: float = 0.0, activation: str = "relu", *, ax=No
 
 
 def kill_grid(lrs: Sequence[float], biases: Sequence[float], activation: str = "relu") -> Figure:
-    """Static twin of *kill a network*: seed 0's decision boundary over learning rate × initial bias.
+    """Static twin of *kill a network*: a typical seed's decision boundary over learning rate × initial bias.
 
     Rows are biases, columns learning rates; each panel shows a typical seed
     (:func:`representative_seed`) and its title the setting, the median dead % over the chapter's
