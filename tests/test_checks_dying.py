@@ -548,3 +548,21 @@ def test_weight_decay_more_dead_refuses_near_misses_with_a_hint(miss):
 def test_weight_decay_more_dead_survives_garbage(bad):
     result = checks.weight_decay_more_dead(bad, quiet=True)
     assert not result.passed and "hint" in result.message.lower() or bad in (None, ...)
+
+
+# ---------------------------------------------------------------- review 9
+def _unit_by(test):
+    def fn(w, b, X, g):
+        z = X @ w + b
+        a = np.maximum(0.0, z)
+        return bool(test(a) == 0), X.T @ (g * (z > 0)), float((g * (z > 0)).sum())
+    return fn
+
+
+@pytest.mark.parametrize("test", [np.var, np.std])
+def test_unit_is_dead_refuses_a_variance_test_with_its_hint(test):
+    # review 9, error 1: np.var([0.1] * 3) is about 1.9e-34, so a variance test calls that constant unit alive
+    result = checks.unit_is_dead(_unit_by(test), quiet=True)
+    assert result.passed is False
+    assert "variance" in result.message and "1.9e-34" in result.message, result.message
+    assert checks.unit_is_dead(_unit_by(np.ptp), quiet=True).passed

@@ -261,6 +261,9 @@ def _unit_cases() -> list[Case]:
         Case((np.array([0.0, 0.0]), 0.5, X, g), "w = 0 and b = 0.5: the unit outputs 0.5 on every sample",
              "dead means the same output on every sample, not only 0: this unit is stuck at 0.5, so it is dead, "
              "yet z > 0 everywhere and its gradients are not zero (np.all(a == a[0]), with a = np.maximum(0, z))."),
+        Case((np.array([0.0, 0.0]), 0.1, X[:3], g[:3]), "w = 0 and b = 0.1 on 3 samples: the unit outputs 0.1 "
+             "on every sample (dead), though the computed variance of its output is about 1.9e-34, not 0",
+             VARIANCE_HINT),
     ]
     Xr = rng.standard_normal((20, 3))
     cases.append(Case((rng.standard_normal(3), 0.1, Xr, rng.standard_normal(20)), "a random unit on 20 samples"))
@@ -281,6 +284,12 @@ def _judge_unit(args, got) -> str | None:
     if dead != dead_ref:
         z = args[2] @ args[0] + args[1]
         text = f"dead: expected {dead_ref}, got {dead} (the pre-activations z are {fmt(z)})"
+        a = np.maximum(0.0, z)
+        with np.errstate(all="ignore"):
+            by_variance = bool(np.var(a) == 0) if dead_ref else None
+        if dead_ref and by_variance is False:
+            return text + (". That is what a test by variance or standard deviation (np.var(a) == 0) gives: "
+                           "it calls this constant unit alive")
         if dead_ref and np.all(z > 0):
             text += (". The output max(0, z) is the same positive number on every sample: by the chapter's one "
                      "definition that unit is dead, though it is not zero.")
@@ -324,7 +333,9 @@ def unit_is_dead(fn, *, quiet: bool = False):
     The unit computes ``a = relu(X @ w + b)`` on the samples ``X`` (shape ``(n, d)``);
     ``grad_out`` (shape ``(n,)``) is the loss gradient with respect to ``a``. ``dead`` is
     True when ``a`` is the same on every sample (the book's one definition: 0 everywhere, or
-    a positive constant, which one case tests: such a unit is dead yet still has a gradient);
+    a positive constant, which two cases test: such a unit is dead yet still has a gradient; one of them,
+    0.1 on 3 samples, has a computed variance of about 1.9e-34, so a test by variance or standard deviation
+    is refused with :data:`VARIANCE_HINT`);
     ``grad_w`` and ``grad_b`` are the loss gradients with respect to ``w`` and ``b``, with
     relu'(0) = 0 as in the trainer.
     """
