@@ -566,3 +566,13 @@ def test_unit_is_dead_refuses_a_variance_test_with_its_hint(test):
     assert result.passed is False
     assert "variance" in result.message and "1.9e-34" in result.message, result.message
     assert checks.unit_is_dead(_unit_by(np.ptp), quiet=True).passed
+
+
+@pytest.mark.parametrize("lr", [20, 12.6])
+def test_smallest_killing_lr_where_every_run_diverges_says_step_down(lr):
+    # review 9, error 2: at 12.6 and above all 20 runs diverge (median NaN); the old message said "nan %" and "step up"
+    assert np.isnan(dying.killed_fraction(float(dying.LR_GRID[checks.dying.snap_to_lr_grid(lr)])))
+    result = checks.smallest_killing_lr(lr, quiet=True)
+    assert result.passed is False
+    assert "nan" not in result.message.lower() and "every one of the 20 runs diverged" in result.message
+    assert "step the slider down" in result.message and "step the slider up" not in result.message

@@ -486,6 +486,13 @@ def smallest_killing_lr(lr, *, quiet: bool = False):
         seeds = len(_dying.CHAPTER_SEEDS)
         read_as = _slider_rate(value, grid_lr)
         details = {"dead_fraction": dead, "slider_lr": grid_lr, "slider_index": k, "reference": reference}
+        if np.isnan(dead):
+            return report(name, False, [
+                f"at {read_as}, every one of the {seeds} runs diverged (the loss became infinite), so there is no "
+                "dead fraction to read there.",
+                "hint: this rate is far too large; step the slider down, one notch at a time, and stop at the last "
+                "rate whose title still shows more than 50 % dead.",
+            ], quiet=quiet, details=details)
         if not dead > 0.5:
             return report(name, False, [
                 f"at {read_as}, training kills a median {100 * dead:.1f} % of the units over the "
