@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -291,7 +294,15 @@ def test_dead_fraction_worked_example_is_the_chapters():
     from relubook.checks.dying import _dead_fraction_cases
 
     first = _dead_fraction_cases()[0].args[0]
-    np.testing.assert_array_equal(first, [[0.0, 1.3, 0.0, 0.0], [0.0, 0.0, 2.1, 0.0], [0.0, 0.0, 0.4, 0.7]])
+    # review 9, error 4: the array of chapter 4's worked example (cell 7), dead fraction 0.50
+    chapter = [[0.0, 1.3, 0.75, 0.0], [0.0, 0.0, 0.75, 0.0], [0.0, 0.0, 0.75, 0.7]]
+    np.testing.assert_array_equal(first, chapter)
+    assert df_reference(first) == 0.5
+    nb = json.loads(Path(__file__).resolve().parents[1].joinpath("chapters", "04_dying_relu.ipynb").read_text())
+    cell = next("".join(c["source"]) for c in nb["cells"] if "dead_fraction_text" in "".join(c["source"])
+                and c["cell_type"] == "code")
+    assert "a = np.array([[0.0, 1.3, 0.75, 0.0],\n              [0.0, 0.0, 0.75, 0.0],\n" \
+           "              [0.0, 0.0, 0.75, 0.7]])" in cell
 
 
 def _unit(w, b, X, g, *, sign=1.0, mean=False):

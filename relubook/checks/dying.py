@@ -125,8 +125,8 @@ VARIANCE_HINT = ("a constant column can have a tiny non-zero variance, because i
 
 def _dead_fraction_cases() -> list[Case]:
     rng = np.random.default_rng(CHECK_SEED)
-    cases = [Case((np.array([[0.0, 1.3, 0.0, 0.0], [0.0, 0.0, 2.1, 0.0], [0.0, 0.0, 0.4, 0.7]]),),
-                  "the chapter's worked example: 3 samples, 4 units, unit 0 dead")]
+    cases = [Case((np.array([[0.0, 1.3, 0.75, 0.0], [0.0, 0.0, 0.75, 0.0], [0.0, 0.0, 0.75, 0.7]]),),
+                  "the chapter's worked example: 3 samples, 4 units, unit 0 (always 0) and unit 2 (always 0.75) dead")]
     a = np.zeros((5, 4))
     a[3, 1] = 0.7
     a[:, 2] = rng.uniform(0.1, 2.0, 5)
@@ -177,7 +177,9 @@ def _judge_dead_fraction(args, got) -> str | None:
     n_dead = float(np.sum(np.all(a == 0, axis=0)))
     if expected > 0 and np.isclose(value, 100 * expected, rtol=1e-6):
         return f"{lines}\n   you returned a percentage; return the fraction (between 0 and 1), without the factor 100."
-    if a.shape[0] != a.shape[1] and n_dead > 0 and np.isclose(value, n_dead / a.shape[0], rtol=1e-6):
+    n_const = float(np.sum(np.all(a == a[:1], axis=0)))
+    if a.shape[0] != a.shape[1] and any(k > 0 and np.isclose(value, k / a.shape[0], rtol=1e-6)
+                                        for k in (n_const, n_dead)):
         return (f"{lines}\n   you divided the number of dead units by the number of samples ({a.shape[0]}); "
                 f"divide by the number of units ({a.shape[1]}, the columns).")
     with np.errstate(all="ignore"):
