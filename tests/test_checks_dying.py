@@ -587,3 +587,12 @@ def test_smallest_killing_lr_where_every_run_diverges_says_step_down(lr):
     assert result.passed is False
     assert "nan" not in result.message.lower() and "every one of the 20 runs diverged" in result.message
     assert "step the slider down" in result.message and "step the slider up" not in result.message
+
+
+def test_fix_dying_network_adam_hint_names_the_rate_the_learner_used():
+    # review 9, error 6: Adam at lr 0.1 is refused (too many dead units), but the hint spoke of "lr = 2"
+    result = checks.fix_dying_network({**dying.FAILING_CONFIG, "optimizer": "adam", "lr": 0.1}, quiet=True)
+    assert result.passed is False and "below 10 %" in result.message
+    assert "lr = 2" not in result.message and "lr = 0.1 is still far above Adam's usual rates" in result.message
+    at_two = checks.fix_dying_network({**dying.FAILING_CONFIG, "optimizer": "adam"}, quiet=True)
+    assert at_two.passed is False and "lr = 2 its steps are huge" in at_two.message

@@ -608,9 +608,15 @@ def fix_dying_network(config, *, quiet: bool = False):
         if not dead < FIX_MAX_DEAD:
             hint = "hint: which setting made the units die in the chapter?"
             if key == "optimizer" and config[key] == "adam":
-                hint = ("hint: Adam moves every weight by about lr per step whatever the gradient, so at lr = 2 its "
-                        "steps are huge; give Adam its own, much smaller rate in the same change "
-                        "(the optimiser with its rate counts as one change).")
+                rate = config.get("lr", failing["lr"])
+                if _same_setting(rate, failing["lr"]):
+                    hint = ("hint: Adam moves every weight by about lr per step whatever the gradient, so at "
+                            f"lr = {float(rate):g} its steps are huge; give Adam its own, much smaller rate in the "
+                            "same change (the optimiser with its rate counts as one change).")
+                else:
+                    hint = ("hint: Adam moves every weight by about lr per step whatever the gradient, so "
+                            f"lr = {float(rate):g} is still far above Adam's usual rates (around 0.001 to 0.01); "
+                            "lower it further in the same change.")
             return report(name, False, [f"{what}, a median {100 * dead:.1f} % of the hidden units are dead after "
                                         f"training (over {n} seeds); the goal is below 10 %.", hint],
                           quiet=quiet, details=details)
