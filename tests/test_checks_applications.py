@@ -520,3 +520,44 @@ def test_count_names_the_slip_behind_a_wrong_count(answer, phrase):
     assert result.passed is False and phrase in result.message, result.message
     if answer == 11:
         assert "linear maps" in result.message and "several slips" in result.message
+
+
+# ---------------------------------------------------------------------------- review 9 (chapter 5 checkers)
+@pytest.mark.parametrize("fn, what", [
+    (lambda h, W2: h[h != 0] @ np.array(W2)[h != 0], "np.array"),
+    (lambda h, W2: h[h != 0] @ W2.copy()[h != 0], "W2.copy()"),
+    (lambda h, W2: h[h != 0] @ W2.astype(float)[h != 0], "W2.astype()"),
+    (lambda h, W2: h[h != 0] @ np.asarray(W2, dtype=np.float32)[h != 0], "np.asarray"),
+    (lambda h, W2: h[h != 0] @ np.copy(W2)[h != 0], "np.copy"),
+    (lambda h, W2: h[h != 0] @ np.array(W2.tolist())[h != 0], "W2.tolist()"),
+])
+def test_skip_refuses_a_copy_of_the_whole_matrix(fn, what):
+    """Review 9, error 3: copying W2 reads every row, as the exercise says, and used to pass."""
+    result = checks.skip_zero_rows(fn, quiet=True)
+    assert result.passed is False
+    assert "whole of W2" in result.message and what in result.message, result.message
+
+
+@pytest.mark.parametrize("fn", [
+    lambda h, W2: h[h != 0] @ np.asarray(W2)[h != 0],                      # no copy: a view, then rows
+    lambda h, W2: h[h != 0].astype(np.float32) @ W2[h != 0].astype(np.float32),   # float32, as the chapter times
+    lambda h, W2: np.float32(1) * (h[h != 0] @ W2[h != 0]),
+])
+def test_skip_accepts_a_view_and_a_float32_computation(fn):
+    """Review 9: np.asarray(W2) makes no copy; a float32 product (the chapter's timing dtype) is right to its rounding."""
+    result = checks.skip_zero_rows(fn, quiet=True)
+    assert result.passed, result.message
+
+
+@pytest.mark.parametrize("fn, phrase", [
+    (lambda h, W2: h[h > 1e-3].astype(np.float32) @ W2[h > 1e-3].astype(np.float32), "exact zeros only"),
+    (lambda h, W2: (h[h != 0] > 0).astype(np.float32) @ W2[h != 0].astype(np.float32), "keep h's values"),
+    (lambda h, W2: None, "not implemented yet"),
+    (lambda h, W2: "h[on] @ W2[on]", "expected an array of numbers"),
+    (lambda h, W2: {"out": 1}, "expected an array of numbers"),
+])
+def test_skip_near_misses_in_float32_and_odd_returns(fn, phrase):
+    """Review 9: the float32 tolerance still refuses near misses; None is a stub; a text is a type error."""
+    result = checks.skip_zero_rows(fn, quiet=True)
+    assert result.passed is False and phrase in result.message, result.message
+    assert "raised" not in result.message and "checker itself failed" not in result.message

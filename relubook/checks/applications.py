@@ -12,7 +12,7 @@
     checker trains the same model again (seeded, about a second) and compares.
 ``skip_zero_rows(fn)``
     a function ``fn(h, W2)`` that computes ``h @ W2`` for one token while reading only the rows of
-    ``W2`` whose unit is non-zero.
+    ``W2`` whose unit is non-zero; whole-matrix operations and copies of ``W2`` are refused.
 ``playground_spiral(config)``
     a playground configuration of ReLU (or leaky ReLU) units reaching 95 % accuracy on the
     spiral with at most 32 hidden units; the checker trains it (deterministic, full-batch),
@@ -641,29 +641,69 @@ def playground_spiral(config, *, quiet: bool = False):
 
 
 # ---------------------------------------------------------------------------- skipping the zeros
-class _WholeMatrixWatch(np.ndarray):
+class _WholeMatrixWatch(np.lib.mixins.NDArrayOperatorsMixin):
     """``W2`` as handed to the learner's function: notes every operation that reads the whole matrix.
 
-    Indexing rows (``W2[on]``, ``W2[j]``, ``np.take(W2, on, axis=0)``) gives plain arrays and is not
-    noted; an arithmetic operation or a NumPy function applied to the whole matrix (``h @ W2``,
-    ``h[:, None] * W2``, ``np.nansum(W2 ...)``, ``np.isnan(W2)``, ``W2.T @ h``) reads every row and is
-    noted in ``self._log``, even when the NaN in the zero units' rows is hidden afterwards.
+    Not an ndarray subclass but an array-like wrapper, so that NumPy asks it before converting it:
+    ``np.array(W2)`` and ``np.asarray(W2, dtype=...)`` go through :meth:`__array__`, which notes a copy
+    of the whole matrix (``np.asarray(W2)`` with the same dtype makes no copy and hands over a view,
+    which is not a read). Indexing rows (``W2[on]``, ``W2[j]``, ``np.take(W2, on, axis=0)``,
+    ``W2.take(...)``, iterating over the rows) gives plain arrays and is not noted; an arithmetic
+    operation or a NumPy function applied to the whole matrix (``h @ W2``, ``h[:, None] * W2``,
+    ``np.nansum(W2 ...)``, ``np.isnan(W2)``, ``W2.T @ h``) and a copy of it (``W2.copy()``,
+    ``W2.astype(float)``, ``np.array(W2)``, ``W2.tolist()``) read every row and are noted in ``self._log``,
+    even when the NaN in the zero units' rows is hidden afterwards.
     """
 
     _ROW_PICKERS = frozenset({np.take, np.compress, np.shape, np.ndim, np.size})
+    #: attributes that describe the matrix without reading its entries
+    _FREE = frozenset({"shape", "ndim", "dtype", "size", "itemsize", "nbytes", "take", "strides"})
 
-    def __array_finalize__(self, obj):
-        self._log = getattr(obj, "_log", None)
-        # a view of all the entries (W2.T, W2.reshape(...)) still reads the whole matrix; a row does not
-        self._whole = bool(getattr(obj, "_whole", False)) and obj is not None and self.size == obj.size
+    def __init__(self, data: np.ndarray, log: list[str] | None):
+        self._data, self._log, self._whole = data, log, True
 
+    # ------------------------------------------------------------ reading rows: plain arrays, not noted
     def __getitem__(self, key):
-        return np.asarray(self)[key]
+        return self._data[self._plain(key)]
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return repr(self._data)
+
+    # ------------------------------------------------------------ whole-matrix views, copies and methods
+    @property
+    def T(self):  # noqa: N802 - NumPy's name
+        return _WholeMatrixWatch(self._data.T, self._log)
+
+    def reshape(self, *args, **kwargs):
+        return _WholeMatrixWatch(self._data.reshape(*args, **kwargs), self._log)
+
+    def __array__(self, dtype=None, copy=None):
+        same = dtype is None or np.dtype(dtype) == self._data.dtype
+        if copy is False and not same:
+            raise ValueError("Unable to avoid copy while creating an array as requested.")
+        if copy or not same:
+            self._note("np.array or np.asarray (a copy of the whole matrix)", [self])
+            return np.array(self._data, dtype=dtype)
+        return self._data
+
+    def __getattr__(self, attr):
+        if attr.startswith("__") or attr in ("_data", "_log", "_whole"):
+            raise AttributeError(attr)
+        value = getattr(self._data, attr)
+        if attr not in self._FREE:
+            self._note(f"W2.{attr}" + ("()" if callable(value) else ""), [self])
+        return value
 
     @staticmethod
     def _plain(value):
         if isinstance(value, _WholeMatrixWatch):
-            return np.asarray(value)
+            return value._data
         if isinstance(value, (list, tuple)):
             return type(value)(_WholeMatrixWatch._plain(v) for v in value)
         return value
@@ -687,11 +727,9 @@ class _WholeMatrixWatch(np.ndarray):
         return func(*self._plain(args), **{k: self._plain(v) for k, v in kwargs.items()})
 
 
-def _watched(W2: np.ndarray) -> tuple[np.ndarray, list[str]]:
+def _watched(W2: np.ndarray) -> tuple[_WholeMatrixWatch, list[str]]:
     log: list[str] = []
-    watched = np.array(W2, dtype=np.float64).view(_WholeMatrixWatch)
-    watched._log, watched._whole = log, True
-    return watched, log
+    return _WholeMatrixWatch(np.array(W2, dtype=np.float64), log), log
 
 
 def _skip_cases() -> list[tuple[str, np.ndarray, np.ndarray]]:
@@ -728,11 +766,15 @@ def skip_zero_rows(fn, *, quiet: bool = False):
     The checker calls ``fn`` on six tokens (from none to every unit on, one with tiny non-zero values).
     In each ``W2`` the rows of the zero units hold NaN: a function that reads them (the dense
     ``h @ W2``, for example) returns NaN, because ``0 * NaN`` is NaN. ``W2`` is also watched: an
-    operation on the whole matrix (``h[:, None] * W2``, ``np.nansum``, ``np.isnan(W2)``) reads every
-    row even if it hides the NaN afterwards, and is refused; indexing rows (``W2[on]``, ``W2[j]``,
+    operation on the whole matrix (``h[:, None] * W2``, ``np.nansum``, ``np.isnan(W2)``) or a copy of it
+    (``np.array(W2)``, ``W2.copy()``, ``W2.astype(float)``, ``np.asarray(W2, dtype=np.float32)``) reads every
+    row even if it hides the NaN afterwards, and is refused (``np.asarray(W2)`` without a new dtype makes no
+    copy and is not a read); indexing rows (``W2[on]``, ``W2[j]``,
     ``np.take(W2, on, axis=0)``) is what the exercise asks for. When every unit is on, the whole
     matrix is needed and reading it is fine. The result is compared with the product over the
-    non-zero rows.
+    non-zero rows, to float64 rounding, or to float32 rounding (a few units in the last place of
+    the sum of the terms' sizes) when the function returns float32, as a computation in the chapter's float32
+    would. A ``None`` return is "not implemented yet"; a text or dict gets a type message.
 
     Parameters
     ----------
@@ -760,11 +802,25 @@ def skip_zero_rows(fn, *, quiet: bool = False):
             expected = h[on] @ W2[on]
             watched, whole_reads = _watched(W2)
             try:
-                got = np.asarray(fn(h.copy(), watched), dtype=np.float64)
+                raw = fn(h.copy(), watched)
             except Exception as exc:  # noqa: BLE001 - the learner's function failed: report it
                 return report(name, False, [f"{what}: your function raised {type(exc).__name__}: {exc}.",
                                             "hint: np.flatnonzero(h) gives the indices of the units that are on; "
                                             "index h and the rows of W2 with them."], quiet=quiet)
+            if raw is None:
+                return report(name, False, ["Write the body of the function, then run the cell again "
+                                            "(it returned None)."], todo=True, quiet=quiet)
+            try:
+                if isinstance(raw, (str, bytes, Mapping)):
+                    raise TypeError
+                got = np.asarray(raw, dtype=np.float64)
+            except Exception:  # noqa: BLE001 - not an array of numbers
+                return report(name, False, [f"{what}: expected an array of numbers of shape {expected.shape}, "
+                                            f"got {fmt(raw)} ({type(raw).__name__}).",
+                                            "hint: return the product itself, h[on] @ W2[on], not a text or a "
+                                            "dict."], quiet=quiet)
+            # a float32 computation (as in the chapter's timing cell) is exact to float32's rounding only
+            single = getattr(raw, "dtype", None) == np.float32
             if got.shape != expected.shape:
                 tip = ("you returned the rows themselves; multiply by h's non-zero values and sum them: "
                        "h[on] @ W2[on]." if got.ndim == 2 else
@@ -785,7 +841,13 @@ def skip_zero_rows(fn, *, quiet: bool = False):
                                             "does not undo the reading).",
                                             "hint: select the rows first, W2[on] with on = np.flatnonzero(h), and "
                                             "compute only with them: h[on] @ W2[on]."], quiet=quiet)
-            if not np.allclose(got, expected, rtol=1e-9, atol=1e-12):
+            if single:  # each term and each partial sum rounded to float32: a few ulps of the sum of |terms|
+                scale = np.abs(h[on]) @ np.abs(W2[on]) if len(on) else np.zeros_like(expected)
+                close = bool(np.all(np.abs(got - expected) <= 4 * (len(on) + 1) * np.finfo(np.float32).eps * scale
+                                    + 1e-30))
+            else:
+                close = bool(np.allclose(got, expected, rtol=1e-9, atol=1e-12))
+            if not close:
                 tip = ("keep h's values, not only which units are on: the product is the sum over the non-zero "
                        "units of h[j] * W2[j].")
                 if what == "small values on":
