@@ -65,6 +65,9 @@ BOOK_LOG := _build/book.log
 book: install assets
 	mkdir -p _build
 	set -o pipefail; RELUBOOK_FRAMES_DIR="$(FRAMES_DIR)" $(BIN)/jupyter-book build . $(JB_FLAGS) 2>&1 | tee $(BOOK_LOG)
+	@# Sphinx copies html_static_path only when some page is rebuilt ("no targets are out of date"
+	@# skips it): a change under browser/ alone would leave the site's _static/ stale.
+	cp -R -u _assets/. _build/html/_static/
 
 # A from-scratch build: an incremental build does not re-emit warnings of unchanged pages.
 book-fresh: install assets

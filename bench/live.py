@@ -60,11 +60,17 @@ async (moves) => {
     if (i < 0) continue;
     const s = player.liveStates[i];
     const keys = manifest.controls[i].keys;
-    const values = [];
-    for (let k = 1; values.length < moves && s.min + k * s.step < s.max; k++) {
-      const v = Number((s.min + k * s.step).toFixed(10));
-      if (!keys.some((key) => Math.abs(key - v) <= 1e-9 * Math.max(1, Math.abs(v)))) values.push(v);
+    // settings off the frame grid first; a live page draws every setting in Python, so where the
+    // grid holds every step of the slider (hinges, slope, ...) the moves go to grid settings
+    const offGrid = [];
+    const onGrid = [];
+    for (let k = 1; s.min + k * s.step < s.max; k++) {
+      const at = s.min + k * s.step; // a log slider's min, max and step are exponents of its base
+      const v = Number(('base' in s ? s.base ** at : at).toPrecision(10));
+      if (Math.abs(v - s.value) <= 1e-9 * Math.max(1, Math.abs(v))) continue;
+      (keys.some((key) => Math.abs(key - v) <= 1e-9 * Math.max(1, Math.abs(v))) ? onGrid : offGrid).push(v);
     }
+    const values = [...offGrid, ...onGrid].slice(0, moves);
     const before = relubookLive.widgetUpdates.length;
     for (const v of values) {
       const count = relubookLive.widgetUpdates.length;
@@ -73,7 +79,9 @@ async (moves) => {
         await new Promise((r) => setTimeout(r, 25));
       }
     }
-    rows.push({widget: player.name, ms: relubookLive.widgetUpdates.slice(before).map((u) => u.ms)});
+    const updates = relubookLive.widgetUpdates.slice(before);
+    rows.push({widget: player.name, ms: updates.map((u) => u.ms), python_ms: updates.map((u) => u.python_ms),
+               off_grid: Math.min(offGrid.length, moves)});
   }
   return rows;
 }

@@ -160,14 +160,21 @@ async function bindWidget(page, player, model) {
   if (player.caption) player.caption.textContent = "Live: Python in your browser draws every setting.";
   let busy = false;
   let again = false;
+  let since = null; // when the reader made the first change not drawn yet
+  let drawn = null; // the controls' setting the picture shows
   const update = async () => {
     if (busy) {
       again = true;
       return;
     }
+    const changes = controlChanges(player);
+    const key = JSON.stringify(changes);
+    const movedAt = since;
+    since = null;
+    if (key === drawn) return; // a control snapped back to the setting already drawn: nothing to draw
     busy = true;
     const started = performance.now();
-    const result = await page.python.request({ type: "widget-set", model, changes: controlChanges(player) });
+    const result = await page.python.request({ type: "widget-set", model, changes });
     busy = false;
     if (result && result.outputs) {
       const area = player.el.querySelector(".widget-output") || player.el;
@@ -178,8 +185,12 @@ async function bindWidget(page, player, model) {
       area.replaceChildren(...fresh.childNodes);
       player.liveStates = result.controls;
       applyStates(player, result.controls);
-      const ms = performance.now() - started;
-      api.widgetUpdates.push({ widget: player.name, ms, python_ms: result.seconds * 1000 });
+      drawn = JSON.stringify(controlChanges(player));
+      const now = performance.now();
+      // from the reader's move to the new picture on the page, waiting for an earlier update included
+      const ms = now - (movedAt == null ? started : movedAt);
+      api.widgetUpdates.push({ widget: player.name, ms, python_ms: result.seconds * 1000,
+        queued_ms: result.queued_ms, waited_ms: started - (movedAt == null ? started : movedAt) });
       if (player.caption) player.caption.textContent = `Live: drawn in Python in ${Math.round(ms)} ms.`;
       emit("widget-updated", { widget: player.name, ms });
     } else if (result && result.error) {
@@ -192,7 +203,9 @@ async function bindWidget(page, player, model) {
   };
   player.controls.forEach((control) => {
     control.on("change:value change:index", () => {
-      if (!player.liveApplying) update();
+      if (player.liveApplying) return;
+      if (since == null) since = performance.now();
+      update();
     });
   });
   player.liveUpdate = update;

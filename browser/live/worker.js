@@ -56,8 +56,14 @@ function arrivals() {
 const quiet = { messageCallback: () => {}, errorCallback: (text) => post({ type: "log", text }) };
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// Background work (a package install, writing the cache) holds the worker for up to a second and
+// cannot be interrupted: it starts only after the reader has left Python alone for QUIET_MS, so
+// that it does not fall between a reader's slider moves or cells run one after another.
+const QUIET_MS = 1500;
+let lastRequest = 0; // when a counted request (a cell, a widget move) last arrived or ended
+
 async function whenIdle() {
-  while (busy > 0 && waiting === 0) await sleep(20);
+  while (waiting === 0 && (busy > 0 || performance.now() - lastRequest < QUIET_MS)) await sleep(50);
 }
 
 /** Install packages one at a time (each with its dependencies), each only while no cell waits. */
@@ -344,6 +350,7 @@ function persistCache() { // one IndexedDB write at a time; a request during one
 
 async function handle(message) {
   const { type, id } = message;
+  const started = performance.now();
   try {
     if (type === "init") return await init(message);
     if (type === "marks") return post({ type: "done", id, result: { marks, startup, arrivals: arrivals() } });
@@ -372,7 +379,9 @@ async function handle(message) {
     current = id;
     if (type === "widget-info") return post({ type: "done", id, result: JSON.parse(kernel.widget_info(message.model)) });
     if (type === "widget-set") {
-      return post({ type: "done", id, result: JSON.parse(kernel.widget_set(message.model, JSON.stringify(message.changes))) });
+      const result = JSON.parse(kernel.widget_set(message.model, JSON.stringify(message.changes)));
+      if (result && message.received != null) result.queued_ms = started - message.received; // waited behind other work
+      return post({ type: "done", id, result });
     }
     throw new Error(`unknown message ${type}`);
   } catch (err) {
@@ -381,11 +390,18 @@ async function handle(message) {
     return post({ type: "done", id, result: { ok: false, error } });
   } finally {
     current = null;
-    if (!UNCOUNTED.has(type)) busy -= 1;
+    if (!UNCOUNTED.has(type)) {
+      busy -= 1;
+      lastRequest = performance.now();
+    }
   }
 }
 
 self.onmessage = (event) => {
-  if (!UNCOUNTED.has(event.data.type)) busy += 1;
+  event.data.received = performance.now();
+  if (!UNCOUNTED.has(event.data.type)) {
+    busy += 1;
+    lastRequest = event.data.received;
+  }
   queue = queue.then(() => handle(event.data));
 };
