@@ -44,9 +44,11 @@ Dead, dormant, diverged, trains
 One meaning each, used by every function, widget, checker and sentence of the chapter:
 
 * a hidden unit is *dead* on the training set when its output is the same on every example
-  (zero variance; :func:`relubook.diagnostics.dead_fraction`): it passes on no signal that
-  depends on the input. For ReLU that is usually 0 everywhere, but a positive constant counts
-  too, and so does a saturated ELU unit (output exactly -1 everywhere);
+  (exactly equal values, not a variance test; :func:`relubook.diagnostics.dead_fraction`): it passes
+  on no signal that depends on the input. For ReLU that is usually 0 everywhere, but a positive
+  constant counts too, and so does a saturated ELU unit (output exactly -1 everywhere, which in
+  float64 needs every z below about -37: for ELU the exact test practically never fires, and
+  dormancy is the practical measure);
 * a unit is *dormant* when Sokar et al.'s score (its mean absolute output divided by the
   layer's average of that quantity) is at most :data:`TAU` = 0.1;
 * a run has *diverged* when its loss stopped being finite or a parameter grew beyond

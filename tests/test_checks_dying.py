@@ -611,3 +611,55 @@ def test_remedies_figure_alt_text_states_no_counts_by_hand():
     assert not {"few", "none", "most", "all", "quarter", "near", "about", "majority"} & words, alt
     assert not re.search(r"(about|in) half|half (its|of the seeds|the seeds)", alt), alt
     assert set(re.findall(r"\d+", alt)) <= {"0", "1", "2", "4", "9", "10", "19"}, alt
+
+
+def _born_dead_at(xs):
+    def fn(weights):
+        h = np.array(xs, dtype=float).reshape(-1, 1)
+        for W in weights:
+            h = np.maximum(0, h @ W)
+        return bool(np.all(h == 0))
+    return fn
+
+
+def test_is_born_dead_names_the_slip_of_testing_only_x_minus_one():
+    # review 9: testing only x = -1 was diagnosed as "a dead unit is not a dead network"
+    result = checks.is_born_dead(_born_dead_at([-1.0]), quiet=True)
+    assert result.passed is False and "check x = 1 as well" in result.message, result.message
+    assert "a dead unit is not a dead network" not in result.message
+
+
+@pytest.mark.parametrize("wrap", [int, np.int64, lambda b: np.array(int(b))])
+def test_is_born_dead_accepts_zero_one_ints_like_unit_is_dead(wrap):
+    both = _born_dead_at([-1.0, 1.0])
+    assert checks.is_born_dead(lambda w: wrap(both(w)), quiet=True).passed
+    refused = checks.is_born_dead(lambda w: 2, quiet=True)
+    assert refused.passed is False and "True or False" in refused.message
+
+
+def test_dead_fraction_names_comparing_columns_with_their_mean():
+    # review 9: np.mean([0.7] * 7) is not exactly 0.7; this slip was diagnosed as "you tested the variance"
+    result = checks.dead_fraction(lambda a: np.mean(np.all(a == a.mean(axis=0), axis=0)), quiet=True)
+    assert result.passed is False and "compared each column with its mean" in result.message, result.message
+    assert "np.mean([0.7] * 7) is not exactly 0.7" in result.message
+
+
+def test_weight_decay_more_dead_shows_the_expected_count():
+    plain, decayed, ok = _decay_reference()
+    more = int(np.sum(decayed.dead_fraction[ok] > plain.dead_fraction[ok]))
+    result = checks.weight_decay_more_dead(more + 1, quiet=True)
+    assert result.passed is False and f"is {more}." in result.message, result.message
+
+
+@pytest.mark.parametrize("check, arg, phrase", [
+    (checks.smallest_killing_lr, 10 ** 400, "expected a positive learning rate"),
+    (checks.weight_decay_more_dead, 10 ** 400, "expected a count of seeds"),
+    (checks.fix_dying_network, {**dying.FAILING_CONFIG, "lr": 10 ** 400}, "not a finite number"),
+    (checks.first_step_norms, lambda bias: {"norms": 1}, "expected an array of 20 numbers"),
+    (checks.first_step_norms, lambda bias: ["x"] * 20, "expected an array of 20 numbers"),
+])
+def test_huge_ints_and_dicts_get_a_type_message_not_a_checker_failure(check, arg, phrase):
+    # review 9: these said "the checker itself failed (OverflowError/TypeError)"
+    result = check(arg, quiet=True)
+    assert result.passed is False and phrase in result.message, result.message
+    assert "checker itself failed" not in result.message
