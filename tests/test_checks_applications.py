@@ -394,8 +394,10 @@ def test_count_explains_linear_pieces_and_refuses_them():
     pieces = regions.count_linear_pieces(app._tiny(2), regions.grid_points(app.GRID_LIMITS, None, app.GRID_POINTS)[2])
     assert pieces == 11
     result = checks.count_regions(pieces, quiet=True)
-    assert result.passed is False and "linear maps" in result.message and "activation regions" in result.message
-    assert "11 distinct linear maps" in checks.count_regions(17, quiet=True).message
+    assert result.passed is False and "affine maps" in result.message and "activation regions" in result.message
+    assert "11 distinct affine maps" in checks.count_regions(17, quiet=True).message
+    # review 9: distinct affine maps are not "linear pieces" (connected pieces can outnumber the distinct maps)
+    assert "linear pieces" not in result.message and "not of pieces" in result.message
 
 
 def test_xor_fallback_hint_does_not_give_the_weights_away():
@@ -519,7 +521,7 @@ def test_count_names_the_slip_behind_a_wrong_count(answer, phrase):
     result = checks.count_regions(answer, quiet=True)
     assert result.passed is False and phrase in result.message, result.message
     if answer == 11:
-        assert "linear maps" in result.message and "several slips" in result.message
+        assert "affine maps" in result.message and "several slips" in result.message
 
 
 # ---------------------------------------------------------------------------- review 9 (chapter 5 checkers)
@@ -561,3 +563,17 @@ def test_skip_near_misses_in_float32_and_odd_returns(fn, phrase):
     result = checks.skip_zero_rows(fn, quiet=True)
     assert result.passed is False and phrase in result.message, result.message
     assert "raised" not in result.message and "checker itself failed" not in result.message
+
+
+def test_swap_names_a_list_in_the_wrong_order_before_the_training_accuracy():
+    """Review 9: a reversed per-seed list was diagnosed as "the training accuracy" (a coincidence within 1.5 images)."""
+    seeds = (0, 1, 2)
+    sig = []
+    for s in seeds:
+        data = conv.load_digits_split(seed=s)
+        sig.append(conv.train_cnn(data, activation="sigmoid", seed=s)[0].accuracy(data.X_test, data.y_test))
+    assert checks.cnn_activation_swap("sigmoid", sig, seed=seeds, quiet=True).passed
+    result = checks.cnn_activation_swap("sigmoid", sig[::-1], seed=seeds, quiet=True)
+    assert result.passed is False
+    assert "that is the test accuracy of seed 0" in result.message, result.message   # seed 2 reported seed 0's
+    assert "training accuracy" not in result.message

@@ -6,7 +6,7 @@
 ``count_regions(n)``
     the number of activation regions (distinct on/off patterns of the five hidden units) of
     :data:`TINY_NETWORK` met on the grid ``np.linspace(-2, 2, 201)`` squared; the number of distinct
-    linear pieces (affine maps), which is smaller, is refused with an explanation.
+    affine maps, which is smaller, is refused with an explanation.
 ``cnn_activation_swap(name, accuracy, change)``
     the held-out accuracy of the chapter's CNN trained with another activation; the
     checker trains the same model again (seeded, about a second) and compares.
@@ -219,8 +219,10 @@ def count_regions(n, *, quiet: bool = False):
     An activation region is the set of inputs that share one on/off pattern of all hidden units
     (Hanin & Rolnick's term). The reference is :func:`relubook.regions.count_regions` on the grid
     ``np.linspace(-2, 2, 201)`` in each direction, with a unit "on" when ``z > 0``. The number of
-    distinct linear pieces (:func:`relubook.regions.count_linear_pieces`) is smaller, because patterns
-    that switch off the whole second layer share one map; it is refused with that explanation.
+    distinct affine maps (:func:`relubook.regions.count_linear_pieces`) is smaller, because patterns
+    that switch off the whole second layer share one map; it is refused with that explanation. (Pieces, connected
+    regions on which the output is one affine map, can outnumber the distinct maps: two separate pieces may
+    carry the same map.)
 
     Parameters
     ----------
@@ -255,12 +257,12 @@ def count_regions(n, *, quiet: bool = False):
         if got == expected:
             return report(name, True, [f"{got} activation regions: the {facts['units']} units could in principle "
                                        f"make {facts['all patterns']} patterns, but only {got} occur on the grid. "
-                                       f"They carry {facts['pieces']} distinct linear maps: where both units of "
+                                       f"They carry {facts['pieces']} distinct affine maps: where both units of "
                                        "the second layer are off, the output is 0 whatever the first layer does."],
                           quiet=quiet)
         diagnoses = [
-            (facts["pieces"], "that is the number of distinct linear maps (linear pieces) of the output: several "
-                              "patterns share one map, e.g. every pattern with both second-layer units off gives "
+            (facts["pieces"], "that is the number of distinct affine maps of the output (not of pieces: two "
+                              "separate pieces can carry the same map): several patterns share one map, e.g. every pattern with both second-layer units off gives "
                               "the output 0. The exercise asks for activation regions: count the distinct on/off "
                               "patterns of all five units."),
             (facts["first"], "that is the number of patterns of the first layer alone: include the two units "
@@ -334,7 +336,8 @@ def cnn_activation_swap(name, accuracy, change=None, *, seed=0, epochs: int = 4,
                           quiet=quiet)
         if len(accuracy) == 0:  # (a NumPy array has no truth value: ask for its length)
             return report(label, False, ["accuracy is an empty list: train at least one seed."], quiet=quiet)
-        results = [_cnn_swap_one(name, a, c, seed=s, epochs=epochs, quiet=True)
+        results = [_cnn_swap_one(name, a, c, seed=s, epochs=epochs, quiet=True,
+                                 others=tuple(t for t in seeds if t != s))
                    for a, c, s in zip(accuracy, changes, seeds, strict=True)]
         lines = []
         for s, r in zip(seeds, results, strict=True):
@@ -351,7 +354,8 @@ def cnn_activation_swap(name, accuracy, change=None, *, seed=0, epochs: int = 4,
         return report(label, False, [f"the checker itself failed ({type(exc).__name__}: {exc})."], quiet=quiet)
 
 
-def _cnn_swap_one(name, accuracy, change=None, *, seed: int = 0, epochs: int = 4, quiet: bool = False):
+def _cnn_swap_one(name, accuracy, change=None, *, seed: int = 0, epochs: int = 4, quiet: bool = False,
+                  others: tuple = ()):
     """Check the reported held-out accuracy of the chapter's CNN with another activation.
 
     The checker trains the same model again with :func:`relubook.conv.train_cnn`
@@ -370,6 +374,9 @@ def _cnn_swap_one(name, accuracy, change=None, *, seed: int = 0, epochs: int = 4
         As passed to ``conv.load_digits_split`` and ``conv.train_cnn`` (defaults 0 and 4).
     quiet : bool
         Do not print the report.
+    others : tuple of int
+        The other seeds of a per-seed list: a value that is one of their accuracies is named as that slip
+        (a list in another order) before any other diagnosis.
 
     Returns
     -------
@@ -426,9 +433,14 @@ def _cnn_swap_one(name, accuracy, change=None, *, seed: int = 0, epochs: int = 4
         # requested activation's, so the ReLU model's own number is refused unless the two models tie
         trained_relu = abs(acc - relu_test) <= exact and abs(acc - test_acc) > exact
         if abs(acc - test_acc) > tol or trained_relu:
+            other = next((t for t in others if isinstance(t, numbers.Integral) and not isinstance(t, bool)
+                          and t >= 0 and abs(acc - _cnn_accuracies(name, int(t), int(epochs))[1]) <= exact), None)
             if trained_relu:
                 tip = (f"that is the ReLU model's accuracy ({relu_test:.4f}): pass activation={name!r} to "
                        "conv.train_cnn when you train.")
+            elif other is not None:
+                tip = (f"that is the test accuracy of seed {other}: list the accuracies in the same order as the "
+                       "seeds you pass (seed=...), one per seed.")
             elif abs(acc - train_acc) <= tol:
                 tip = "that is the training accuracy; report model.accuracy(data.X_test, data.y_test)."
             elif abs((1 - acc) - test_acc) <= tol:
