@@ -546,7 +546,7 @@ def test_skip_refuses_a_copy_of_the_whole_matrix(fn, what):
     lambda h, W2: np.float32(1) * (h[h != 0] @ W2[h != 0]),
 ])
 def test_skip_accepts_a_view_and_a_float32_computation(fn):
-    """Review 9: np.asarray(W2) makes no copy; a float32 product (the chapter's timing dtype) is right to its rounding."""
+    """Review 9: np.asarray(W2) makes no copy; a float32 product (the chapter's dtype) is right to its rounding."""
     result = checks.skip_zero_rows(fn, quiet=True)
     assert result.passed, result.message
 

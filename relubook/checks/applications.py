@@ -262,9 +262,9 @@ def count_regions(n, *, quiet: bool = False):
                           quiet=quiet)
         diagnoses = [
             (facts["pieces"], "that is the number of distinct affine maps of the output (not of pieces: two "
-                              "separate pieces can carry the same map): several patterns share one map, e.g. every pattern with both second-layer units off gives "
-                              "the output 0. The exercise asks for activation regions: count the distinct on/off "
-                              "patterns of all five units."),
+                              "separate pieces can carry the same map): several patterns share one map, e.g. "
+                              "every pattern with both second-layer units off gives the output 0. The exercise "
+                              "asks for activation regions: count the distinct on/off patterns of all five units."),
             (facts["first"], "that is the number of patterns of the first layer alone: include the two units "
                              "of the second layer (concatenate both layers' on/off patterns)."),
             (facts["second"], "that counts the second layer's patterns only: a region is fixed by the on/off "
