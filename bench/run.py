@@ -858,6 +858,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller arrays, no book build")
     parser.add_argument("--skip-book", action="store_true", help="skip notebook execution and the book build")
+    parser.add_argument("--only", nargs="+", metavar="STEP",
+                        help="re-run only these steps (e.g. live) and keep the others' figures from bench/report.json")
     args = parser.parse_args()
     results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
                           f"NumPy {np.__version__}",
@@ -870,6 +872,17 @@ def main() -> int:
     if not (args.quick or args.skip_book):
         steps += [("notebooks", notebook_times), ("build", book_build)]
         steps += [("live", importlib.import_module("live").measure)]  # bench/live.py: live pages in the browser
+    if args.only:
+        if not any(key == "live" for key, _ in steps):  # (--quick, --skip-book)
+            steps += [("notebooks", notebook_times), ("build", book_build),
+                      ("live", lambda: importlib.import_module("live").measure())]
+        known = {key for key, _ in steps}
+        unknown = sorted(set(args.only) - known)
+        if unknown:
+            parser.error(f"--only: unknown step(s) {unknown}; the steps are {sorted(known)}")
+        kept = json.loads((ROOT / "bench" / "report.json").read_text())
+        results = {**kept, **{k: v for k, v in results.items() if k in ("machine", "date")}}
+        steps = [(key, fn) for key, fn in steps if key in args.only]
     for key, fn in steps:
         t0 = time.perf_counter()
         print(f"[bench] {key} …", flush=True)

@@ -133,7 +133,7 @@ function controlChanges(player) {
   });
 }
 
-function applyStates(player, states) {
+function applyStates(player, states, { values = true } = {}) {
   player.liveApplying = true;
   try {
     states.forEach((state, i) => {
@@ -142,6 +142,7 @@ function applyStates(player, states) {
       const attrs = {};
       for (const key of ["min", "max", "step", "disabled"]) if (key in state) attrs[key] = state[key];
       model.set(attrs);
+      if (!values) return;
       if ("index" in state) model.set("index", state.index);
       else if ("value" in state) model.set("value", state.value);
     });
@@ -184,8 +185,10 @@ async function bindWidget(page, player, model) {
       if (img) img.classList.add("relubook-widget-figure");
       area.replaceChildren(...fresh.childNodes);
       player.liveStates = result.controls;
-      applyStates(player, result.controls);
-      drawn = JSON.stringify(controlChanges(player));
+      // Python's values (it may round or clamp), unless the reader moved a control meanwhile:
+      // that move is drawn next, and must not be undone
+      applyStates(player, result.controls, { values: !again });
+      drawn = JSON.stringify(again ? changes : controlChanges(player));
       const now = performance.now();
       // from the reader's move to the new picture on the page, waiting for an earlier update included
       const ms = now - (movedAt == null ? started : movedAt);

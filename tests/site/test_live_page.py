@@ -132,6 +132,50 @@ def test_a_widget_computes_a_setting_off_the_frame_grid(chapter, chapter_run):
           f"in {result['updates'][0]['ms']:.0f} ms")
 
 
+MOVE_AND_BACK = """
+async () => {
+  const player = ((window.relubookFrames || {}).players || []).find((p) => p.liveStates);
+  const i = player.liveStates.findIndex((s) => !('index' in s) && typeof s.value === 'number' && s.step);
+  const s = player.liveStates[i];
+  const now = player.controls[i].get('value');
+  const [first, second] = [1, 2, 3].map((k) => Number((s.min + k * s.step).toFixed(10)))
+    .filter((v) => Math.abs(v - now) > 1e-9);  // two settings, neither the one shown
+  const wait = async (count) => {
+    for (let t = 0; t < 1200 && relubookLive.widgetUpdates.length === count; t++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 1000)); // an update drawn twice would show by now
+  };
+  let count = relubookLive.widgetUpdates.length;
+  player.controls[i].set('value', first);
+  player.controls[i].set('value', second); // while Python draws the first: drawn after it
+  await wait(count);
+  const twoMoves = relubookLive.widgetUpdates.slice(count);
+  count = relubookLive.widgetUpdates.length;
+  player.controls[i].set('value', first);
+  player.controls[i].set('value', second); // and back, while Python draws the first move
+  player.controls[i].set('value', first);
+  await wait(count);
+  return {twoMoves, back: relubookLive.widgetUpdates.slice(count), shown: player.controls[i].get('value'), first,
+          img: (player.el.querySelector('.widget-output img') || {}).src || ''};
+}
+"""
+
+
+def test_a_quick_move_is_drawn_once_and_a_move_back_to_the_drawn_setting_not_again(chapter, chapter_run):
+    """A reader's moves while Python draws: the last setting is drawn after the current one, once.
+
+    Each update's time counts from the reader's move, so the wait behind the earlier update is in it.
+    """
+    result = chapter.tab.evaluate(MOVE_AND_BACK)
+    two = result["twoMoves"]
+    assert len(two) == 2, f"two moves, the second while the first was drawn, must draw twice: {two}"
+    assert two[1]["waited_ms"] > 0 and two[1]["ms"] >= two[1]["python_ms"] + two[1]["waited_ms"] - 1, two
+    back = result["back"]
+    assert len(back) == 1, f"moving away and back while Python draws must draw only once: {back}"
+    assert abs(result["shown"] - result["first"]) < 1e-9 and result["img"].startswith("data:image/png"), result
+
+
 # ------------------------------------------------------------------ exercises
 # Each exercise page's first checked task: a wrong answer the checker must reject with its hint.
 WRONG = {
