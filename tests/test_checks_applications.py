@@ -577,3 +577,52 @@ def test_swap_names_a_list_in_the_wrong_order_before_the_training_accuracy():
     assert result.passed is False
     assert "that is the test accuracy of seed 0" in result.message, result.message   # seed 2 reported seed 0's
     assert "training accuracy" not in result.message
+
+
+@pytest.fixture(scope="module")
+def sigmoid_runs():
+    """Test and training accuracy of the sigmoid CNN on seeds 0, 1, 2 (4 epochs), and the test accuracy at 5."""
+    out = {"test": [], "train": [], "test5": []}
+    for s in (0, 1, 2):
+        data = conv.load_digits_split(seed=s)
+        model = conv.train_cnn(data, activation="sigmoid", seed=s)[0]
+        out["test"].append(model.accuracy(data.X_test, data.y_test))
+        out["train"].append(model.accuracy(data.X_train, data.y_train))
+        five = conv.train_cnn(data, activation="sigmoid", seed=s, epochs=5)[0]
+        out["test5"].append(five.accuracy(data.X_test, data.y_test))
+    return out
+
+
+def test_swap_names_no_false_cause_for_another_seeds_accuracy(sigmoid_runs):
+    """Review 10: seed 1's test accuracy reported for seed 0 was called "the training accuracy" (seed 0's
+    training accuracy lies within 1.5 test images of it, but not within half a training image)."""
+    result = checks.cnn_activation_swap("sigmoid", sigmoid_runs["test"][1], quiet=True)
+    assert result.passed is False
+    assert "training accuracy" not in result.message and "train with conv.train_cnn" in result.message
+
+
+def test_swap_lists_every_matching_slip_for_the_training_accuracy(sigmoid_runs):
+    """Review 10: seed 0's training accuracy was named "the test accuracy of seed 1"; it matches both, so the
+    hint lists both as possibilities instead of asserting one."""
+    result = checks.cnn_activation_swap("sigmoid", sigmoid_runs["train"], seed=(0, 1, 2), quiet=True)
+    assert result.passed is False
+    seed0 = result.message.splitlines()[1]
+    assert seed0.startswith("   seed 0") or "seed 0:" in seed0, result.message
+    assert "one of these" in seed0 and "the training accuracy" in seed0 and "seed 1" in seed0, seed0
+    assert "that is the test accuracy of seed 1" not in seed0
+
+
+def test_swap_names_no_false_cause_for_five_epochs(sigmoid_runs):
+    """Review 10: 5-epoch accuracies were diagnosed, for seed 1, as "the training accuracy"."""
+    result = checks.cnn_activation_swap("sigmoid", sigmoid_runs["test5"], seed=(0, 1, 2), quiet=True)
+    assert result.passed is False
+    assert "training accuracy" not in result.message, result.message
+    assert result.message.count("train with conv.train_cnn") == 3
+
+
+def test_swap_names_no_false_cause_for_the_wrong_name(sigmoid_runs):
+    """Review 10: "softplus" with sigmoid's accuracies was diagnosed, for seed 0, as "the training accuracy"."""
+    result = checks.cnn_activation_swap("softplus", sigmoid_runs["test"], seed=(0, 1, 2), quiet=True)
+    assert result.passed is False
+    seed0 = next(line for line in result.message.splitlines() if "seed 0:" in line)
+    assert "training accuracy" not in seed0 and "train with conv.train_cnn" in seed0, seed0
