@@ -663,3 +663,15 @@ def test_huge_ints_and_dicts_get_a_type_message_not_a_checker_failure(check, arg
     result = check(arg, quiet=True)
     assert result.passed is False and phrase in result.message, result.message
     assert "checker itself failed" not in result.message
+
+
+def test_dead_fraction_hard_coded_half_gets_the_right_arithmetic():
+    """Review 10: `return 0.5` was told it divided the dead units by the samples (4 / 6 is not 0.5); 0.5 is
+    the all-zero units (3) over the samples (6), and the hint now says so."""
+    result = checks.dead_fraction(lambda a: 0.5, quiet=True)
+    assert result.passed is False
+    assert "you divided the number of dead units" not in result.message, result.message
+    assert "0 on every sample (3) divided by the number of samples (6)" in result.message, result.message
+    # the plain slip (dead units / samples) keeps its own message, with the count
+    result = checks.dead_fraction(lambda a: np.sum(np.all(a == a[0], axis=0)) / a.shape[0], quiet=True)
+    assert "you divided the number of dead units" in result.message, result.message

@@ -184,10 +184,14 @@ def _judge_dead_fraction(args, got) -> str | None:
     if expected > 0 and np.isclose(value, 100 * expected, rtol=1e-6):
         return f"{lines}\n   you returned a percentage; return the fraction (between 0 and 1), without the factor 100."
     n_const = float(np.sum(np.all(a == a[:1], axis=0)))
-    if a.shape[0] != a.shape[1] and any(k > 0 and np.isclose(value, k / a.shape[0], rtol=1e-6)
-                                        for k in (n_const, n_dead)):
-        return (f"{lines}\n   you divided the number of dead units by the number of samples ({a.shape[0]}); "
-                f"divide by the number of units ({a.shape[1]}, the columns).")
+    # name the arithmetic only when it gives this number: dead units / samples, or all-zero units / samples
+    if a.shape[0] != a.shape[1] and n_const > 0 and np.isclose(value, n_const / a.shape[0], rtol=1e-6):
+        return (f"{lines}\n   you divided the number of dead units ({n_const:g}) by the number of samples "
+                f"({a.shape[0]}); divide by the number of units ({a.shape[1]}, the columns).")
+    if a.shape[0] != a.shape[1] and n_dead > 0 and np.isclose(value, n_dead / a.shape[0], rtol=1e-6):
+        return (f"{lines}\n   that is the number of units that are 0 on every sample ({n_dead:g}) divided by the "
+                f"number of samples ({a.shape[0]}): divide by the number of units ({a.shape[1]}, the columns), "
+                "and count a unit that outputs the same positive number on every sample as dead too.")
     with np.errstate(all="ignore"):
         by_variance = float(np.mean(np.var(a, axis=0) == 0))
         by_mean = float(np.mean(np.all(a == a.mean(axis=0), axis=0)))
