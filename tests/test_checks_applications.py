@@ -626,3 +626,19 @@ def test_swap_names_no_false_cause_for_the_wrong_name(sigmoid_runs):
     assert result.passed is False
     seed0 = next(line for line in result.message.splitlines() if "seed 0:" in line)
     assert "training accuracy" not in seed0 and "train with conv.train_cnn" in seed0, seed0
+
+
+@pytest.mark.parametrize("weights", [
+    (np.ones((2, 2)), [0.0, -1.0], np.array([[1.0], [-2.0]]), 0.0),       # w2 a column vector (2, 1)
+    (np.ones((2, 2)), [[0.0, -1.0]], [1.0, -2.0], 0.0),                   # b1 a row vector (1, 2)
+    (np.ones((2, 2)), np.array([[0.0], [-1.0]]), [[1.0, -2.0]], [[0.0]]),  # b1 column, w2 row, b2 (1, 1)
+])
+def test_xor_accepts_row_and_column_vectors(weights):
+    """Review 10: a correct w2 given as a column vector (2, 1) was refused for its shape."""
+    result = checks.xor_weights(*weights, quiet=True)
+    assert result.passed, result.message
+
+
+def test_xor_still_refuses_vectors_of_the_wrong_size():
+    result = checks.xor_weights(np.ones((2, 2)), [0.0, -1.0], np.array([[1.0], [-2.0], [0.0]]), 0.0, quiet=True)
+    assert result.passed is False and "shape (3, 1)" in result.message

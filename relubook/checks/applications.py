@@ -128,8 +128,10 @@ def xor_weights(W1, b1, w2, b2, *, quiet: bool = False):
                 return report(name, False, [f"{key} must hold numbers, got {fmt(value)}.",
                                             "hint: use a NumPy array or nested lists of floats, e.g. "
                                             "np.array([[1.0, 1.0], [1.0, 1.0]])."], quiet=quiet)
-            if key == "b2" and arr.shape == (1,):
+            if key == "b2" and arr.size == 1:
                 arr = arr.reshape(())
+            if key in ("b1", "w2") and arr.size == 2:  # a column (2, 1) or row (1, 2) vector is the same answer
+                arr = arr.ravel()
             if arr.shape != shapes[key]:
                 return report(name, False, [
                     f"{key} has shape {arr.shape}, expected {shapes[key]}.",
