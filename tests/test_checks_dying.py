@@ -675,3 +675,21 @@ def test_dead_fraction_hard_coded_half_gets_the_right_arithmetic():
     # the plain slip (dead units / samples) keeps its own message, with the count
     result = checks.dead_fraction(lambda a: np.sum(np.all(a == a[0], axis=0)) / a.shape[0], quiet=True)
     assert "you divided the number of dead units" in result.message, result.message
+
+
+def _unit_grads(w, b, X, g):
+    m = X @ w + b > 0
+    return X.T @ (g * m), float((g * m).sum())
+
+
+@pytest.mark.parametrize(("dead", "phrase"), [
+    (lambda w, b, X: bool(np.allclose(np.maximum(0, X @ w + b), np.maximum(0, X @ w + b)[0])), "not with a tolerance"),
+    (lambda w, b, X: bool((X @ w + b).max() <= 0 or np.all(w == 0)), "not from the weights"),
+])
+def test_unit_is_dead_refuses_a_tolerance_and_a_weight_test(dead, phrase):
+    """Review 10: `np.allclose(a, a[0])` and `z.max() <= 0 or np.all(w == 0)` passed every case; a unit with
+    w = [1e-9, 0] varies (alive), and one with w = [1, 1] on three equal samples outputs 3 everywhere (dead)."""
+    result = checks.unit_is_dead(lambda w, b, X, g: (dead(w, b, X), *_unit_grads(w, b, X, g)), quiet=True)
+    assert result.passed is False
+    assert phrase in result.message, result.message
+    assert checks.unit_is_dead(unit_reference, quiet=True).passed

@@ -284,6 +284,16 @@ def _unit_cases() -> list[Case]:
         Case((np.array([0.0, 0.0]), 0.1, X[:3], g[:3]), "w = 0 and b = 0.1 on 3 samples: the unit outputs 0.1 "
              "on every sample (dead), though the computed variance of its output is about 1.9e-34, not 0",
              VARIANCE_HINT),
+        Case((np.array([1e-9, 0.0]), 0.5, X, g), "w = [1e-9, 0] and b = 0.5: the output varies, by about 1e-9, "
+             "from sample to sample (alive)",
+             "dead means exactly the same output on every sample: a unit whose output varies by 1e-9 still "
+             "depends on its input, so compare with == (np.all(a == a[0])), not with a tolerance such as "
+             "np.allclose."),
+        Case((np.array([1.0, 1.0]), 0.0, np.array([[1.0, 2.0]] * 3), np.array([0.2, -0.1, 0.4])),
+             "three equal samples (as for a unit above a constant layer), w = [1, 1], b = 0: the unit outputs 3 "
+             "on every sample (dead), though w is not 0 and z > 0",
+             "decide from the outputs themselves, not from the weights or the sign of z: here w is not 0, yet "
+             "every sample gives the same output 3, so the unit is dead (np.all(a == a[0]))."),
     ]
     Xr = rng.standard_normal((20, 3))
     cases.append(Case((rng.standard_normal(3), 0.1, Xr, rng.standard_normal(20)), "a random unit on 20 samples"))
@@ -353,9 +363,10 @@ def unit_is_dead(fn, *, quiet: bool = False):
     The unit computes ``a = relu(X @ w + b)`` on the samples ``X`` (shape ``(n, d)``);
     ``grad_out`` (shape ``(n,)``) is the loss gradient with respect to ``a``. ``dead`` is
     True when ``a`` is the same on every sample (the book's one definition: 0 everywhere, or
-    a positive constant, which two cases test: such a unit is dead yet still has a gradient; one of them,
+    a positive constant, which three cases test: such a unit is dead yet still has a gradient; one of them,
     0.1 on 3 samples, has a computed variance of about 1.9e-34, so a test by variance or standard deviation
-    is refused with :data:`VARIANCE_HINT`);
+    is refused with :data:`VARIANCE_HINT`; another has w = [1, 1] on three equal samples, so a test of
+    ``w == 0`` is refused; and a unit whose output varies by 1e-9 is alive, so a tolerance is refused);
     ``grad_w`` and ``grad_b`` are the loss gradients with respect to ``w`` and ``b``, with
     relu'(0) = 0 as in the trainer.
     """
