@@ -59,7 +59,24 @@ def test_a_false_claim_stops_the_chapter(monkeypatch):
     assert not reps[0][1].holds and reps[1][1].holds
 
 
+def test_a_claim_can_replicate_on_several_held_out_sets(monkeypatch):
+    monkeypatch.setattr(_registry, "_REGISTRY", dict(_registry._REGISTRY))
+
+    @claims.claim("ch9.two_sets", chapter=9, statement="x", seeds=range(3), holds=lambda r: True,
+                  settings={"k": 1}, neighbours=[{"k": 2}], heldout_sets=2)
+    def two(seeds, k):
+        return {"n": len(seeds)}
+
+    plan = _registry._REGISTRY["ch9.two_sets"].replication_plan()
+    assert [label for label, _, _ in plan] == ["held-out seeds", "held-out seeds at k=2", "held-out seeds (set 2)",
+                                               "held-out seeds (set 2) at k=2"]
+    base = claims.HELD_OUT_BASE
+    assert plan[0][1] == (base, base + 1, base + 2) and plan[2][1] == (base + 3, base + 4, base + 5)
+
+
 @pytest.mark.parametrize(("kwargs", "error", "match"), [
+    ({"seeds": [0], "heldout": [100000], "heldout_sets": 2}, ValueError, "heldout_sets"),
+    ({"seeds": [0], "heldout_sets": 0}, ValueError, "heldout_sets"),
     ({"seeds": [1, 1]}, ValueError, "repeat"),
     ({"seeds": "01"}, TypeError, "seeds"),
     ({"seeds": [0], "heldout": [0]}, ValueError, "heldout"),
@@ -104,6 +121,8 @@ def test_no_notebook_uses_a_held_out_seed():
             assert int(number) < claims.HELD_OUT_BASE, f"{path.name} uses {number}, a held-out seed"
     for name, c in REGISTRY.items():
         assert min(c.heldout) >= claims.HELD_OUT_BASE or not set(c.heldout) & set(c.seeds), name
+        for more in c.more_heldout:
+            assert min(more) >= claims.HELD_OUT_BASE and not set(more) & set(c.heldout), name
 
 
 # --- prose that cites a count over seeds or a median reads it from a claim ------------------------

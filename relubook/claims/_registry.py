@@ -81,6 +81,9 @@ class Claim:
     neighbours: tuple[Mapping[str, Any], ...] = ()
     heldout: tuple[int, ...] = ()
     slow: bool = False
+    #: further held-out seed sets, each replicated like :attr:`heldout` (for predicates whose counts vary
+    #: widely between seed sets)
+    more_heldout: tuple[tuple[int, ...], ...] = ()
 
     def evaluate(self, seeds: Iterable[int] | None = None, **overrides: Any) -> Outcome:
         """Run the experiment on ``seeds`` (default: the chapter's) at the settings with ``overrides``."""
@@ -100,10 +103,13 @@ class Claim:
     def replication_plan(self) -> list[tuple[str, tuple[int, ...], dict[str, Any]]]:
         """(label, seeds, overrides) of every replication: held-out seeds at the chapter's settings,
         then held-out seeds at each neighbouring setting."""
-        plan = [("held-out seeds", self.heldout, {})]
-        for nb in self.neighbours:
-            label = ", ".join(f"{k}={v}" for k, v in nb.items())
-            plan.append((f"held-out seeds at {label}", self.heldout, dict(nb)))
+        plan = []
+        for i, held in enumerate((self.heldout, *self.more_heldout)):
+            name = "held-out seeds" if i == 0 else f"held-out seeds (set {i + 1})"
+            plan.append((name, held, {}))
+            for nb in self.neighbours:
+                label = ", ".join(f"{k}={v}" for k, v in nb.items())
+                plan.append((f"{name} at {label}", held, dict(nb)))
         return plan
 
 
@@ -121,7 +127,8 @@ def _seed_tuple(seeds: object, name: str) -> tuple[int, ...]:
 def claim(name: str, *, chapter: int, statement: str, seeds: Iterable[int],
           holds: Callable[[Mapping[str, Any]], bool], settings: Mapping[str, Any] | None = None,
           neighbours: Iterable[Mapping[str, Any]] = (), heldout: Iterable[int] | None = None,
-          slow: bool = False) -> Callable[[Callable[..., Mapping[str, Any]]], Callable[..., Mapping[str, Any]]]:
+          slow: bool = False, heldout_sets: int = 1,
+          ) -> Callable[[Callable[..., Mapping[str, Any]]], Callable[..., Mapping[str, Any]]]:
     """Register the decorated experiment as the claim ``name``.
 
     Parameters
@@ -148,6 +155,9 @@ def claim(name: str, *, chapter: int, statement: str, seeds: Iterable[int],
     slow : bool
         Its replication takes more than a few seconds (``make test-fast`` skips it, ``make test``
         and ``.ci/run`` run it).
+    heldout_sets : int
+        How many disjoint held-out seed sets the tests replicate on (default 1); the k-th set is
+        ``HELD_OUT_BASE + k * len(seeds) ...``. Only with the default ``heldout``.
 
     Returns
     -------
@@ -164,6 +174,11 @@ def claim(name: str, *, chapter: int, statement: str, seeds: Iterable[int],
     chapter_seeds = _seed_tuple(seeds, "seeds")
     held = (tuple(range(HELD_OUT_BASE, HELD_OUT_BASE + len(chapter_seeds))) if heldout is None
             else _seed_tuple(heldout, "heldout"))
+    check_int(heldout_sets, "heldout_sets", minimum=1)
+    if heldout is not None and heldout_sets != 1:
+        raise ValueError("heldout_sets: give either explicit heldout seeds or a number of default sets")
+    n = len(chapter_seeds)
+    more = tuple(tuple(range(HELD_OUT_BASE + k * n, HELD_OUT_BASE + (k + 1) * n)) for k in range(1, heldout_sets))
     if set(held) & set(chapter_seeds):
         raise ValueError(f"heldout must not share seeds with seeds: {sorted(set(held) & set(chapter_seeds))}")
     settings = dict(settings or {})
@@ -177,7 +192,7 @@ def claim(name: str, *, chapter: int, statement: str, seeds: Iterable[int],
         if name in _REGISTRY and _REGISTRY[name].run.__qualname__ != run.__qualname__:
             raise ValueError(f"claim {name!r} is registered twice")
         _REGISTRY[name] = Claim(name, chapter, statement.strip(), run, holds, chapter_seeds,
-                                MappingProxyType(settings), nbs, held, slow)
+                                MappingProxyType(settings), nbs, held, slow, more)
         return run
 
     return register

@@ -149,16 +149,17 @@ MOVERS = ("He init", "batch norm", "clip (norm 1)")
 
 @claim("ch4.remedies_move_the_critical_lr", chapter=4,
        statement="at lr 2, where plain ReLU trains in at most 1/5 of the seeds, He init diverges in no seed, reaches "
-                 "accuracy 0.95 in at least 9/10 and keeps a median dead fraction below 15 % (it sits near the 10 % "
+                 "accuracy 0.95 in at least 9/10 and keeps a median dead fraction below 20 % (it sits near the 10 % "
                  "line of 'trains', so how many seeds it trains in varies with the seeds), and batch norm, clipping "
-                 "and Adam each train in at least 3/5; at lr 4, He init, batch norm and clipping each train in "
-                 "at most half, while Adam (its rate scaled with the others') still trains in at least 3/5",
+                 "and Adam each train in at least 2/5 (how many varies between seed sets: batch norm 11 to 18 of "
+                 "20 on the sets of 20 seeds 9000-9199); at lr 4, He init, batch norm and clipping each train in "
+                 "at most half, while Adam (its rate scaled with the others') still trains in at least half",
        seeds=SEEDS, settings={"lr": 2.0, "steps": 300}, neighbours=STEP_NEIGHBOURS, slow=True,
        holds=lambda r: r["plain"][1] <= r["n"] // 5
-       and r["he2_diverged"] == 0 and fraction_at_least(r["he2_accurate"], r["n"], 0.9) and r["he2_dead"] < 0.15
-       and all(fraction_at_least(r[f][1], r["n"], 0.6) for f in FIXES if f != "He init")
+       and r["he2_diverged"] == 0 and fraction_at_least(r["he2_accurate"], r["n"], 0.9) and r["he2_dead"] < 0.2
+       and all(fraction_at_least(r[f][1], r["n"], 0.4) for f in FIXES if f != "He init")
        and all(r[f][2] <= r["n"] // 2 for f in MOVERS)
-       and fraction_at_least(r["Adam (lr x 0.005)"][2], r["n"], 0.6))
+       and fraction_at_least(r["Adam (lr x 0.005)"][2], r["n"], 0.5))
 def remedies_move_the_critical_lr(seeds, lr, steps):
     grid = _grid(seeds, lr, steps, names=("none (ReLU, N(0, 1))", *FIXES))
     out = {name: [int(r.trains.sum()) for r in by_lr.values()] for name, by_lr in grid.items()}
@@ -172,12 +173,21 @@ def remedies_move_the_critical_lr(seeds, lr, steps):
 
 
 @claim("ch4.he_many_dead_yet_accurate", chapter=4,
-       statement="with He init at lr 4, a median of at least 40 % of the units are dead and the median "
-                 "accuracy is at least 0.95",
-       seeds=SEEDS, settings={"lr": 4.0, "steps": 300}, neighbours=STEP_NEIGHBOURS,
-       holds=lambda r: r["dead_median"] >= 0.4 and r["accuracy_median"] >= 0.95)
+       statement="with He init at lr 4, a median of at least 40 % of the units are dead (diverged runs count as "
+                 "all dead), and the runs split: at least 1/4 of the seeds still reach accuracy 0.95, at least one "
+                 "of them with 40 % or more of its units dead, while at least 1/5 end below 0.95 or diverge (how "
+                 "many reach 0.95 varies between seed sets, 7 to 14 of 20 on the sets of 20 seeds 9000-9199; "
+                 "the median accuracy is 1.0 on some sets and about 0.9 on others)",
+       seeds=SEEDS, settings={"lr": 4.0, "steps": 300}, neighbours=STEP_NEIGHBOURS, heldout_sets=2,
+       holds=lambda r: r["dead_median"] >= 0.4 and fraction_at_least(r["accurate"], r["n"], 0.25)
+       and r["accurate_many_dead"] >= 1 and fraction_at_least(r["n"] - r["accurate"], r["n"], 0.2))
 def he_many_dead_yet_accurate(seeds, lr, steps):
-    return _summary(dying.train_seeds({"lr": lr, "steps": steps, "init": "he"}, seeds))
+    runs = dying.train_seeds({"lr": lr, "steps": steps, "init": "he"}, seeds)
+    ok = ~runs.diverged
+    accurate = ok & (runs.accuracy >= 0.95)
+    return {**_summary(runs), "accurate": int(accurate.sum()),
+            "accurate_many_dead": int((accurate & (runs.dead_fraction >= 0.4)).sum()),
+            "chance": int((ok & (runs.accuracy <= 0.55)).sum())}
 
 
 @claim("ch4.leaky_needs_a_smaller_step", chapter=4,
