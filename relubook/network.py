@@ -54,7 +54,8 @@ INITS: tuple[str, ...] = ("he", "xavier", "glorot", "lecun", "rai")
 #: Names accepted by the ``loss`` argument.
 LOSSES: tuple[str, ...] = ("auto", "bce", "cross_entropy", "mse")
 
-#: Standard deviation factor of the symmetric part of RAI (Lu et al. 2020, Beta(2, 1)).
+#: Standard deviation factor of the symmetric part of RAI (Lu et al. 2020, Beta(2, 1)); this library's value,
+#: not checked against the paper's derivation.
 RAI_SIGMA: float = 0.6007
 
 
@@ -110,7 +111,8 @@ class MLP:
         applied to every layer: for each unit, the ``fan_in`` weights and the bias are
         drawn from ``N(0, 0.6007**2 / fan_in)`` and then one of these ``fan_in + 1``
         parameters, chosen uniformly, is redrawn from ``Beta(2, 1)``. The constant
-        0.6007 is the value the paper derives for ``Beta(2, 1)``.
+        0.6007 is this library's value for ``Beta(2, 1)``; it has not been checked against
+        the paper's derivation of the variance (the chapter says so).
     bias_init : float, default 0.0
         Constant initial value of every bias. Must stay 0.0 with ``init="rai"``, which
         draws the biases itself.
