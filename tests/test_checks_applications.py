@@ -642,3 +642,15 @@ def test_xor_accepts_row_and_column_vectors(weights):
 def test_xor_still_refuses_vectors_of_the_wrong_size():
     result = checks.xor_weights(np.ones((2, 2)), [0.0, -1.0], np.array([[1.0], [-2.0], [0.0]]), 0.0, quiet=True)
     assert result.passed is False and "shape (3, 1)" in result.message
+
+
+@pytest.mark.parametrize("fn", [
+    lambda h, W2: (h.__setitem__(h != 0, 1.0), h[h != 0] @ W2[h != 0])[1],      # overwrites the values it needs
+    lambda h, W2: (h.__setitem__(slice(None), h * 2), h[h != 0] @ W2[h != 0] / 2)[1],  # right value, h doubled
+])
+def test_skip_names_an_input_changed_in_place(fn):
+    """Review 10: a function that changes h in place got "keep h's values", not the in-place message the
+    chapter-4 checkers give."""
+    result = checks.skip_zero_rows(fn, quiet=True)
+    assert result.passed is False
+    assert "changed its input h in place" in result.message, result.message

@@ -838,8 +838,9 @@ def skip_zero_rows(fn, *, quiet: bool = False):
             on = np.flatnonzero(h)
             expected = h[on] @ W2[on]
             watched, whole_reads = _watched(W2)
+            h_in = h.copy()
             try:
-                raw = fn(h.copy(), watched)
+                raw = fn(h_in, watched)
             except Exception as exc:  # noqa: BLE001 - the learner's function failed: report it
                 return report(name, False, [f"{what}: your function raised {type(exc).__name__}: {exc}.",
                                             "hint: np.flatnonzero(h) gives the indices of the units that are on; "
@@ -847,6 +848,10 @@ def skip_zero_rows(fn, *, quiet: bool = False):
             if raw is None:
                 return report(name, False, ["Write the body of the function, then run the cell again "
                                             "(it returned None)."], todo=True, quiet=quiet)
+            if not np.array_equal(h_in, h, equal_nan=True):  # changed in place: refused, as in chapter 4
+                return report(name, False, [f"{what}: your function changed its input h in place.",
+                                            "hint: compute a new array (an expression of h, or h.copy()) instead "
+                                            "of assigning into h; the caller still needs h."], quiet=quiet)
             try:
                 if isinstance(raw, (str, bytes, Mapping)):
                     raise TypeError
