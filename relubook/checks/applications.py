@@ -22,7 +22,10 @@
 from __future__ import annotations
 
 import functools
+import linecache
 import numbers
+import re
+import sys
 from collections.abc import Mapping
 
 import numpy as np
@@ -678,6 +681,28 @@ def playground_spiral(config, *, quiet: bool = False):
 
 
 # ---------------------------------------------------------------------------- skipping the zeros
+#: NumPy 2.1 and later pass ``copy`` to ``__array__`` (``np.array`` asks for a copy, ``np.asarray`` not);
+#: NumPy 2.0 (the browser's Pyodide has 2.0.2) calls it the same way for both and copies afterwards.
+_ARRAY_PASSES_COPY = tuple(int(p) for p in np.__version__.split(".")[:2]) >= (2, 1)
+_COPYING_CALL = re.compile(r"\b(?:np|numpy)\.(?:array|copy)\(")
+
+
+def _caller_copies() -> bool:
+    """On NumPy 2.0: does the learner's line that converts ``W2`` call ``np.array`` (a copy)?
+
+    ``__array__`` is called from NumPy's C code, so the nearest Python frame outside this module is
+    the learner's; its source line (IPython keeps every cell's source in ``linecache``) tells
+    ``np.array(W2)`` from ``np.asarray(W2)``. Without a source line it is taken as no copy.
+    """
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_code.co_filename == __file__:
+        frame = frame.f_back
+    if frame is None:
+        return False
+    line = linecache.getline(frame.f_code.co_filename, frame.f_lineno)
+    return bool(_COPYING_CALL.search(line))
+
+
 class _WholeMatrixWatch(np.lib.mixins.NDArrayOperatorsMixin):
     """``W2`` as handed to the learner's function: notes every operation that reads the whole matrix.
 
@@ -724,6 +749,8 @@ class _WholeMatrixWatch(np.lib.mixins.NDArrayOperatorsMixin):
         same = dtype is None or np.dtype(dtype) == self._data.dtype
         if copy is False and not same:
             raise ValueError("Unable to avoid copy while creating an array as requested.")
+        if copy is None and same and not _ARRAY_PASSES_COPY and _caller_copies():
+            copy = True  # NumPy < 2.1 (the browser's 2.0.2) asks np.array and np.asarray alike
         if copy or not same:
             self._note("np.array or np.asarray (a copy of the whole matrix)", [self])
             return np.array(self._data, dtype=dtype)
