@@ -654,3 +654,21 @@ def test_skip_names_an_input_changed_in_place(fn):
     result = checks.skip_zero_rows(fn, quiet=True)
     assert result.passed is False
     assert "changed its input h in place" in result.message, result.message
+
+
+def test_swap_refuses_a_change_against_another_seeds_relu(sigmoid_runs):
+    """Review 11: changes taken against seed 0's ReLU accuracy for every seed passed (the change was held to three
+    test images); the learner's ReLU accuracy is now held to the accuracy's 1.5 images, and the slip is named."""
+    seeds = (0, 1, 2)
+    relu = []
+    for s in seeds:
+        data = conv.load_digits_split(seed=s)
+        relu.append(conv.train_cnn(data, activation="relu", seed=s)[0].accuracy(data.X_test, data.y_test))
+    sig = sigmoid_runs["test"]
+    right = [a - r for a, r in zip(sig, relu, strict=True)]
+    ok = checks.cnn_activation_swap("sigmoid", sig, right, seed=seeds, quiet=True)
+    assert ok.passed, ok.message
+    assert f"you reported a change of {right[2]:+.4f}" in ok.message
+    wrong = checks.cnn_activation_swap("sigmoid", sig, [a - relu[0] for a in sig], seed=seeds, quiet=True)
+    assert wrong.passed is False, wrong.message
+    assert "against the ReLU model of seed 0" in wrong.message, wrong.message

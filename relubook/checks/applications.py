@@ -507,17 +507,26 @@ def _cnn_swap_one(name, accuracy, change=None, *, seed: int = 0, epochs: int = 4
                                              f"{fmt(change)}.",
                                              "hint: change = accuracy - relu_accuracy, two finite test "
                                              "accuracies."], quiet=quiet, details=details)
-            if abs(delta - expected) > 2 * tol:
-                if abs(delta + expected) <= 2 * tol and abs(expected) > 2 * tol:
+            # the change is the learner's accuracy minus the learner's ReLU accuracy: the accuracy was held to
+            # within 1.5 test images above, so the learner's ReLU accuracy (acc - delta) is held to the same
+            if abs((acc - delta) - relu_test) > tol:
+                other_relu = [t for t in others if isinstance(t, numbers.Integral) and not isinstance(t, bool)
+                              and t >= 0 and abs((acc - delta)
+                                                 - _cnn_accuracies("relu", int(t), int(epochs))[1]) <= exact]
+                if abs(delta + expected) <= tol and abs(expected) > tol:
                     tip = "the sign is flipped: change = accuracy - relu_accuracy."
-                elif abs(delta - 100 * expected) <= 200 * tol:
+                elif abs(delta - 100 * expected) <= 100 * tol:
                     tip = "that looks like percentage points; report a difference of fractions."
+                elif other_relu:
+                    tip = (f"your change is taken against the ReLU model of seed {other_relu[0]}: subtract the "
+                           f"ReLU accuracy of the same seed ({seed}).")
                 else:
                     tip = "change = accuracy - relu_accuracy, both test accuracies with the same seed."
                 return report(label, False, [*lines, f"the ReLU model's test accuracy is {relu_test:.4f}, so "
                                              f"the change is {expected:+.4f}; you reported {delta:+.4f}.",
                                              f"hint: {tip}"], quiet=quiet, details=details)
-            lines.append(f"change against ReLU ({relu_test:.4f}): {expected:+.4f}.")
+            lines.append(f"you reported a change of {delta:+.4f} against ReLU; the retrained models give "
+                         f"{expected:+.4f} (ReLU {relu_test:.4f}).")
         return report(label, True, lines, quiet=quiet, details=details)
     except Exception as exc:  # never raise into the notebook
         return report(label, False, [f"the checker itself failed ({type(exc).__name__}: {exc})."], quiet=quiet)
