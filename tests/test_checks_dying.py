@@ -693,3 +693,16 @@ def test_unit_is_dead_refuses_a_tolerance_and_a_weight_test(dead, phrase):
     assert result.passed is False
     assert phrase in result.message, result.message
     assert checks.unit_is_dead(unit_reference, quiet=True).passed
+
+
+def test_dormant_mask_refuses_the_absolute_value_of_the_mean_and_the_sum():
+    """Review 11: np.abs(a.mean(0)) passed every case (the only negative unit was constant); dividing by the
+    layer's sum was told 'not by its largest unit'."""
+    def abs_of_mean(a, tau):
+        s = np.abs(np.asarray(a, dtype=float).mean(axis=0))
+        return (s / s.mean() if s.mean() > 0 else 0 * s) <= tau
+
+    result = checks.dormant_mask(abs_of_mean, quiet=True)
+    assert result.passed is False and "not np.abs(a.mean(axis=0))" in result.message, result.message
+    result = checks.dormant_mask(_variant(norm=np.sum), quiet=True)
+    assert result.passed is False and "not by its sum" in result.message, result.message

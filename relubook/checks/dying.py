@@ -774,6 +774,14 @@ def _dormant_cases() -> list[Case]:
         Case((c, 0.3), "3 units, tau = 0.3"),
         Case((d, 0.1), "unit 2's score is exactly tau = 0.1: dormant", "dormant means score <= tau, not < tau."),
         Case((e, 0.1), "an ELU-like unit at -1: its mean absolute output is 1", "take the absolute value first."),
+        Case((np.array([[1.0, 0.5, 0.4], [-1.0, 0.5, 0.6], [1.0, 0.5, 0.4], [-1.0, 0.5, 0.6]]), 0.1),
+             "unit 0 changes sign (1, -1, 1, -1): its mean output is 0, but its mean absolute output is 1",
+             "take the absolute value of each output first, then the mean: np.abs(a).mean(axis=0), not "
+             "np.abs(a.mean(axis=0))."),
+        Case((np.array([[2.0, 2.0, 2.0, 2.0, 0.4]] * 2), 0.1),
+             "means 2, 2, 2, 2, 0.4: the layer's mean is 1.68, so the small unit scores 0.24 (not dormant)",
+             "divide by the layer's mean, score.mean(), not by its sum: the sum is the mean times the number "
+             "of units."),
         Case((np.array([[10.0, 1.0, 1.0, 1.0]] * 3), 0.1), "means 10, 1, 1, 1: the layer's mean is 3.25, so the "
              "small units score 0.31 (not dormant)", "divide by the layer's mean, not by its largest unit."),
         Case((np.array([[4.0, 1.0, 0.12], [0.0, 1.0, 0.12], [0.0, 1.0, 0.12], [0.0, 1.0, 0.12]]), 0.15),
