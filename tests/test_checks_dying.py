@@ -706,3 +706,18 @@ def test_dormant_mask_refuses_the_absolute_value_of_the_mean_and_the_sum():
     assert result.passed is False and "not np.abs(a.mean(axis=0))" in result.message, result.message
     result = checks.dormant_mask(_variant(norm=np.sum), quiet=True)
     assert result.passed is False and "not by its sum" in result.message, result.message
+
+
+def test_divergence_messages_give_the_trainers_definition_not_an_infinite_loss():
+    """Review 11: runs stopped by the weight limit with a finite loss were reported as 'the loss became infinite'."""
+    for result in (checks.smallest_killing_lr(19.95, quiet=True),
+                   checks.fix_dying_network({**dying.FAILING_CONFIG, "bias_init": 0.1}, quiet=True)):
+        assert result.passed is False and "diverge" in result.message, result.message
+        assert "became infinite" not in result.message
+        assert "a weight or bias grow" in result.message and "1000" in result.message, result.message
+
+
+def test_fix_dying_network_says_lower_the_rate_further():
+    """Review 11: lr 1.0 (12.5 % dead) was asked 'which setting made the units die?' though it changed that one."""
+    result = checks.fix_dying_network({**dying.FAILING_CONFIG, "lr": 1.0}, quiet=True)
+    assert result.passed is False and "lower it further" in result.message, result.message

@@ -523,8 +523,9 @@ def smallest_killing_lr(lr, *, quiet: bool = False):
         details = {"dead_fraction": dead, "slider_lr": grid_lr, "slider_index": k, "reference": reference}
         if np.isnan(dead):
             return report(name, False, [
-                f"at {read_as}, every one of the {seeds} runs diverged (the loss became infinite), so there is no "
-                "dead fraction to read there.",
+                f"at {read_as}, every one of the {seeds} runs diverged (a run diverges when its loss stops being "
+                f"finite or a weight or bias grows beyond {_dying.WEIGHT_LIMIT:g} in size), so there is no dead "
+                "fraction to read there.",
                 "hint: this rate is far too large; step the slider down, one notch at a time, and stop at the last "
                 "rate whose title still shows more than 50 % dead.",
             ], quiet=quiet, details=details)
@@ -639,11 +640,15 @@ def fix_dying_network(config, *, quiet: bool = False):
             if key == "activation" and config[key] == "prelu":
                 hint = ("hint: PReLU learns its slopes with the same too-large step, so the slopes blow up too; "
                         "fix the step size instead.")
-            return report(name, False, [f"{what}, training diverged in {n_div} of {n} seeds (the loss became "
-                                        "infinite); the goal is none.", hint],
+            return report(name, False, [f"{what}, training diverged in {n_div} of {n} seeds (a run diverges "
+                                        "when its loss stops being finite or a weight or bias grows beyond "
+                                        f"{_dying.WEIGHT_LIMIT:g} in size); the goal is none.", hint],
                           quiet=quiet, details=details)
         if not dead < FIX_MAX_DEAD:
             hint = "hint: which setting made the units die in the chapter?"
+            if key == "lr" and isinstance(config[key], numbers.Real) and float(config[key]) < failing["lr"]:
+                hint = (f"hint: lr = {float(config[key]):g} is the right setting to change, but still too large: "
+                        "lower it further.")
             if key == "optimizer" and config[key] == "adam":
                 rate = config.get("lr", failing["lr"])
                 if _same_setting(rate, failing["lr"]):
