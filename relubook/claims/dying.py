@@ -206,9 +206,10 @@ def leaky_needs_a_smaller_step(seeds, lr, steps):
 @claim("ch4.redo_resets_before_reading", chapter=4,
        statement="at lr 2, ReDo's median largest dead fraction over the last half of training is at least 20 %, "
                  "and it trains in at most 3/5 of the seeds (its dead fraction at the end depends on how long "
-                 "before the end it last recycled)",
+                 "before the end it last recycled); most runs finish (fewer than half diverge, how many varies "
+                 "with the seeds)",
        seeds=SEEDS, settings={"lr": 2.0, "steps": 300}, neighbours=STEP_NEIGHBOURS,
-       holds=lambda r: r["late_median"] >= 0.2 and r["trains"] <= 0.6 * r["n"])
+       holds=lambda r: r["late_median"] >= 0.2 and r["trains"] <= 0.6 * r["n"] and 2 * r["diverged"] < r["n"])
 def redo_resets_before_reading(seeds, lr, steps):
     runs = dying.train_seeds(dying.remedy_config("ReDo (every 100 steps)", lr, steps), seeds)
     ok = ~runs.diverged
