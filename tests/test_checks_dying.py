@@ -644,11 +644,16 @@ def test_dead_fraction_names_comparing_columns_with_their_mean():
     assert "np.mean([0.7] * 7) is not exactly 0.7" in result.message
 
 
-def test_weight_decay_more_dead_shows_the_expected_count():
+def test_weight_decay_more_dead_gives_the_direction_not_the_count():
+    """Review 11: every refusal printed the right count, so a second try could copy it."""
     plain, decayed, ok = _decay_reference()
     more = int(np.sum(decayed.dead_fraction[ok] > plain.dead_fraction[ok]))
-    result = checks.weight_decay_more_dead(more + 1, quiet=True)
-    assert result.passed is False and f"is {more}." in result.message, result.message
+    high = checks.weight_decay_more_dead(more + 1, quiet=True)
+    assert high.passed is False and "too high" in high.message, high.message
+    low = checks.weight_decay_more_dead(more - 1, quiet=True)
+    assert low.passed is False and "too low" in low.message, low.message
+    for result in (high, low):
+        assert f"is {more}" not in result.message and f" {more} " not in result.message.replace(".", " ")
 
 
 @pytest.mark.parametrize("check, arg, phrase", [

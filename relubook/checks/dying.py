@@ -885,8 +885,9 @@ def weight_decay_more_dead(count, *, quiet: bool = False):
         matched = [h for v, h in misses if v == value]
         hint = ("hint: " + (" Or: ".join(matched) if matched else "compare runs.dead_fraction seed by seed, after "
                 "leaving out every seed whose run diverged with or without the decay (runs.diverged)."))
+        direction = "too high" if value > ref["more"] else "too low"
         return report(name, False, [
-            f"you counted {value}; over the {compared}, the count of seeds with more dead units with weight decay "
-            f"{EXERCISE_DECAY:g} is {ref['more']}.", hint], quiet=quiet, details=details)
+            f"you counted {value}; over the {compared}, that is {direction} for the count of seeds with more "
+            f"dead units with weight decay {EXERCISE_DECAY:g}.", hint], quiet=quiet, details=details)
     except Exception as exc:  # never raise into the notebook
         return report(name, False, [f"the checker itself failed ({type(exc).__name__}: {exc})."], quiet=quiet)
