@@ -675,11 +675,20 @@ def test_dead_fraction_hard_coded_half_gets_the_right_arithmetic():
     the all-zero units (3) over the samples (6), and the hint now says so."""
     result = checks.dead_fraction(lambda a: 0.5, quiet=True)
     assert result.passed is False
-    assert "you divided the number of dead units" not in result.message, result.message
-    assert "0 on every sample (3) divided by the number of samples (6)" in result.message, result.message
+    assert "divide the number of dead units" not in result.message, result.message
+    # review 11: the message does not assert the learner's arithmetic, it says what gives 0.5
+    assert "0.5 is what you get if you divide the number of units that are 0 on every sample (3) by the number " \
+           "of samples (6)" in result.message, result.message
     # the plain slip (dead units / samples) keeps its own message, with the count
     result = checks.dead_fraction(lambda a: np.sum(np.all(a == a[0], axis=0)) / a.shape[0], quiet=True)
-    assert "you divided the number of dead units" in result.message, result.message
+    assert "if you divide the number of dead units" in result.message, result.message
+
+
+def test_dead_fraction_names_a_returned_count_of_dead_units():
+    """Review 11: a count of dead (constant) units, 2 on the worked example, got no specific message."""
+    result = checks.dead_fraction(lambda a: int(np.sum(np.all(a == a[0], axis=0))), quiet=True)
+    assert result.passed is False and "you returned a count of dead units, not a fraction" in result.message, \
+        result.message
 
 
 def _unit_grads(w, b, X, g):

@@ -186,12 +186,13 @@ def _judge_dead_fraction(args, got) -> str | None:
     n_const = float(np.sum(np.all(a == a[:1], axis=0)))
     # name the arithmetic only when it gives this number: dead units / samples, or all-zero units / samples
     if a.shape[0] != a.shape[1] and n_const > 0 and np.isclose(value, n_const / a.shape[0], rtol=1e-6):
-        return (f"{lines}\n   you divided the number of dead units ({n_const:g}) by the number of samples "
-                f"({a.shape[0]}); divide by the number of units ({a.shape[1]}, the columns).")
+        return (f"{lines}\n   {value:g} is what you get if you divide the number of dead units ({n_const:g}) by the "
+                f"number of samples ({a.shape[0]}); divide by the number of units ({a.shape[1]}, the columns).")
     if a.shape[0] != a.shape[1] and n_dead > 0 and np.isclose(value, n_dead / a.shape[0], rtol=1e-6):
-        return (f"{lines}\n   that is the number of units that are 0 on every sample ({n_dead:g}) divided by the "
-                f"number of samples ({a.shape[0]}): divide by the number of units ({a.shape[1]}, the columns), "
-                "and count a unit that outputs the same positive number on every sample as dead too.")
+        return (f"{lines}\n   {value:g} is what you get if you divide the number of units that are 0 on every "
+                f"sample ({n_dead:g}) by the number of samples ({a.shape[0]}): divide by the number of units "
+                f"({a.shape[1]}, the columns), and count a unit that outputs the same positive number on every "
+                "sample as dead too.")
     with np.errstate(all="ignore"):
         by_variance = float(np.mean(np.var(a, axis=0) == 0))
         by_mean = float(np.mean(np.all(a == a.mean(axis=0), axis=0)))
@@ -211,8 +212,10 @@ def _judge_dead_fraction(args, got) -> str | None:
          "a dead unit is zero on EVERY sample (np.all, not np.any)."),
         (float(np.mean(a == 0)), "you counted zero entries, not units: first ask, per column, whether "
          "all its entries are zero, then average over the columns."),
-        (float(np.sum(np.all(a == 0, axis=0))), "you returned a count of dead units; "
+        (float(np.sum(np.all(a == 0, axis=0))), "you returned a count of dead units, not a fraction; "
          "divide by the number of units to get a fraction."),
+        *([(n_const, "you returned a count of dead units, not a fraction: divide by the number of units "
+                     f"({a.shape[1]}, the columns).")] if n_const != n_dead else []),
         (float(np.mean(np.all(a < 0, axis=0))), "a ReLU output is never negative, so `< 0` finds nothing: "
          "a dead unit's output is the same on every sample (compare each column with its first row)."),
     ]
