@@ -735,3 +735,15 @@ def test_fix_dying_network_says_lower_the_rate_further():
     """Review 11: lr 1.0 (12.5 % dead) was asked 'which setting made the units die?' though it changed that one."""
     result = checks.fix_dying_network({**dying.FAILING_CONFIG, "lr": 1.0}, quiet=True)
     assert result.passed is False and "lower it further" in result.message, result.message
+
+
+def test_first_step_norms_names_a_function_that_ignores_its_bias():
+    """Review 11: a function that ignores bias got the generic 'the change of weights[i] ...' hint."""
+    def ignores_bias(bias):
+        start = dying.train_seeds({**dying.FAILING_CONFIG, "steps": 0})
+        one = dying.train_seeds({**dying.FAILING_CONFIG, "steps": 1})
+        return np.sqrt(sum(((w1 - w0) ** 2).sum(axis=(1, 2)) for w0, w1 in zip(start.weights, one.weights,
+                                                                               strict=True)))
+    result = checks.first_step_norms(ignores_bias, quiet=True)
+    assert result.passed is False and "your norms at bias -1 equal those at bias 0" in result.message, result.message
+    assert '"bias_init": bias' in result.message

@@ -739,7 +739,10 @@ def first_step_norms(fn, *, quiet: bool = False):
                         _dying.train_seeds({**_dying.FAILING_CONFIG, "bias_init": bias, "steps": 0}).biases,
                         _dying.train_seeds({**_dying.FAILING_CONFIG, "bias_init": bias, "steps": 1}).biases,
                         strict=True)))
-                if np.allclose(arr, with_bias, rtol=1e-6):
+                if 0.0 in got and np.allclose(arr, got[0.0], rtol=1e-9, atol=0):
+                    lines.append(f"   your norms at bias {bias:g} equal those at bias 0: the function ignores its "
+                                 "argument; pass \"bias_init\": bias in the config of both runs.")
+                elif np.allclose(arr, with_bias, rtol=1e-6):
                     lines.append("   you included the biases; the measurement is the weight matrices only.")
                 elif np.allclose(arr, expected ** 2, rtol=1e-6):
                     lines.append("   you returned the squared norm; take the square root.")
