@@ -181,7 +181,7 @@ def test_spiral_reads_the_rate_as_a_slider_position():
     ({"lr": -1}, "lr must be"),
     ({"lr": 100}, "slider goes from"),
     ({"dataset": "moons"}, "spiral"),
-    ({"depth": 2.5}, "positive int"),
+    ({"depth": 2.5}, "positive whole number"),
     ({"batch_size": 32}, "does not know"),
 ])
 def test_spiral_rejects_mistakes(change, phrase):
@@ -303,7 +303,7 @@ def test_spiral_asks_for_relu_units(activation):
     assert checks.playground_spiral({**GOOD, "activation": "leaky_relu"}, quiet=True).details is not None
 
 
-@pytest.mark.parametrize("change", [{"lr": float("nan")}, {"lr": "0.316"}, {"width": 16.0}, {"steps": 5000},
+@pytest.mark.parametrize("change", [{"lr": float("nan")}, {"lr": "0.316"}, {"width": 16.5}, {"steps": 5000},
                                     {"dataset": "moons"}, {"batch_size": 32}, {"activation": "tanh"},
                                     {"width": 32, "depth": 1, "lr": 0.3}])
 def test_spiral_gives_a_hint_for_every_mistake(change):
@@ -672,3 +672,10 @@ def test_swap_refuses_a_change_against_another_seeds_relu(sigmoid_runs):
     wrong = checks.cnn_activation_swap("sigmoid", sig, [a - relu[0] for a in sig], seed=seeds, quiet=True)
     assert wrong.passed is False, wrong.message
     assert "against the ReLU model of seed 0" in wrong.message, wrong.message
+
+
+def test_spiral_accepts_an_integral_float_width():
+    """Review 11: width = 16.0 was refused ("width must be a positive int")."""
+    result = checks.playground_spiral({**GOOD, "width": 16.0}, quiet=True)
+    assert result.passed, result.message
+    assert checks.playground_spiral({**GOOD, "steps": 3000.0, "depth": np.float64(2.0)}, quiet=True).passed

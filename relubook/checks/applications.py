@@ -603,10 +603,12 @@ def playground_spiral(config, *, quiet: bool = False):
         ints = {}
         for key in ("width", "depth", "steps"):
             value = config[key]
+            if isinstance(value, (float, np.floating)) and np.isfinite(value) and value == round(value):
+                value = int(value)  # 16.0 is the setting 16
             if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-                return report(label, False, [f"{key} must be a positive int, got {fmt(value)}.",
+                return report(label, False, [f"{key} must be a positive whole number, got {fmt(value)}.",
                                              f"hint: the playground's {key} is a whole number such as "
-                                             f"{dict(width=16, depth=2, steps=3000)[key]} (write 16, not 16.0)."],
+                                             f"{dict(width=16, depth=2, steps=3000)[key]}."],
                               quiet=quiet)
             ints[key] = int(value)
         typed = _as_number(config["lr"])
