@@ -668,7 +668,7 @@ def test_swap_refuses_a_change_against_another_seeds_relu(sigmoid_runs):
     right = [a - r for a, r in zip(sig, relu, strict=True)]
     ok = checks.cnn_activation_swap("sigmoid", sig, right, seed=seeds, quiet=True)
     assert ok.passed, ok.message
-    assert f"you reported a change of {right[2]:+.4f}" in ok.message
+    assert f"Change against ReLU: you reported {right[2]:+.4f}" in ok.message
     wrong = checks.cnn_activation_swap("sigmoid", sig, [a - relu[0] for a in sig], seed=seeds, quiet=True)
     assert wrong.passed is False, wrong.message
     assert "against the ReLU model of seed 0" in wrong.message, wrong.message

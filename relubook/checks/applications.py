@@ -525,7 +525,7 @@ def _cnn_swap_one(name, accuracy, change=None, *, seed: int = 0, epochs: int = 4
                 return report(label, False, [*lines, f"the ReLU model's test accuracy is {relu_test:.4f}, so "
                                              f"the change is {expected:+.4f}; you reported {delta:+.4f}.",
                                              f"hint: {tip}"], quiet=quiet, details=details)
-            lines.append(f"you reported a change of {delta:+.4f} against ReLU; the retrained models give "
+            lines.append(f"Change against ReLU: you reported {delta:+.4f}; the retrained models give "
                          f"{expected:+.4f} (ReLU {relu_test:.4f}).")
         return report(label, True, lines, quiet=quiet, details=details)
     except Exception as exc:  # never raise into the notebook
