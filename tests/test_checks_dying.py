@@ -747,3 +747,16 @@ def test_first_step_norms_names_a_function_that_ignores_its_bias():
     result = checks.first_step_norms(ignores_bias, quiet=True)
     assert result.passed is False and "your norms at bias -1 equal those at bias 0" in result.message, result.message
     assert '"bias_init": bias' in result.message
+
+
+@pytest.mark.parametrize("steps", [10**9, 10_001, np.int64(10**7)])
+def test_fix_dying_network_refuses_too_many_steps_without_training(steps, monkeypatch):
+    from relubook.checks import dying as check_dying
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("the checker trained")
+
+    monkeypatch.setattr(check_dying._dying, "train_seeds", no_training)
+    result = checks.fix_dying_network({**dying.FAILING_CONFIG, "steps": steps}, quiet=True)
+    assert result.passed is False
+    assert "at most 10000 steps" in result.message and "hint:" in result.message, result.message

@@ -554,6 +554,10 @@ def smallest_killing_lr(lr, *, quiet: bool = False):
         return report(name, False, [f"the checker itself failed ({type(exc).__name__}: {exc})."], quiet=quiet)
 
 
+#: the most training steps :func:`fix_dying_network` runs (a larger ``steps`` would hang the kernel)
+FIX_MAX_STEPS = 10_000
+
+
 def fix_dying_network(config, *, quiet: bool = False):
     """Check a config that makes the failing network train by changing exactly one setting.
 
@@ -567,7 +571,8 @@ def fix_dying_network(config, *, quiet: bool = False):
     tanh has no exact zeros, so a dead fraction of 0 would say nothing); no run diverged;
     median training accuracy at least 0.95; median dead fraction below 10 % (dead: the same output on
     every training example, the trainer's test and the chapter's one definition). The failing config itself, unchanged,
-    counts as not yet attempted ("not implemented yet").
+    counts as not yet attempted ("not implemented yet"). A ``steps`` above :data:`FIX_MAX_STEPS`
+    is refused without training.
     """
     name = "fix_dying_network"
     try:
@@ -610,6 +615,13 @@ def fix_dying_network(config, *, quiet: bool = False):
                                         f"hint: give {key} an ordinary number, of the size of FAILING_CONFIG's "
                                         f"({fmt(full[key])})."], quiet=quiet)
         what = f"with {key} = {shown_value}"
+        if key == "steps" and number is not None and number > FIX_MAX_STEPS:
+            return report(name, False, [
+                f"{what}: the checker trains at most {FIX_MAX_STEPS} steps (20 seeds each), so it does not run "
+                "this one.",
+                f"hint: use steps = {FIX_MAX_STEPS} or fewer; if the units die early, training longer does not "
+                "bring them back (a dead unit gets no gradient), so look for the setting that kills them.",
+            ], quiet=quiet)
         if key == "activation" and config[key] not in _dying.RELU_FAMILY:
             return report(name, False, [
                 f"{what}: the task keeps a ReLU-family activation ({', '.join(_dying.RELU_FAMILY)}).",
