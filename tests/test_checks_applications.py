@@ -679,3 +679,18 @@ def test_spiral_accepts_an_integral_float_width():
     result = checks.playground_spiral({**GOOD, "width": 16.0}, quiet=True)
     assert result.passed, result.message
     assert checks.playground_spiral({**GOOD, "steps": 3000.0, "depth": np.float64(2.0)}, quiet=True).passed
+
+
+@pytest.mark.parametrize("fn, phrase, not_phrase", [
+    (lambda h, W2: (h[h != 0][:, None] * W2[h != 0]).mean(0), "mean over the units that are on", "keep h's values"),
+    (lambda h, W2: (h[h != 0] @ W2[h != 0]) / max(np.count_nonzero(h), 1), "mean over the units", "keep h's values"),
+    (lambda h, W2: 2 * (h[h != 0] @ W2[h != 0]), "sum over the non-zero units of h[j] * W2[j]", "keep h's values"),
+    (lambda h, W2: -(h[h != 0] @ W2[h != 0]), "h[on] @ W2[on]", "keep h's values"),
+])
+def test_skip_names_a_mean_and_gives_a_neutral_hint_otherwise(fn, phrase, not_phrase):
+    """Review 12: a mean instead of the sum was told "keep h's values", a false cause; "keep h's values" is
+    now given only when the result is the plain sum of the rows (h's values dropped)."""
+    result = checks.skip_zero_rows(fn, quiet=True)
+    assert result.passed is False and phrase in result.message, result.message
+    assert not_phrase not in result.message, result.message
+    assert "checker itself failed" not in result.message
