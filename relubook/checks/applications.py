@@ -928,13 +928,11 @@ def skip_zero_rows(fn, *, quiet: bool = False):
             else:
                 close = bool(np.allclose(got, expected, rtol=1e-9, atol=1e-12))
             if not close:
-                def _near(ref):
-                    return bool(np.allclose(got, ref, rtol=1e-5, atol=1e-12))
                 tip = "the product is the sum over the non-zero units of h[j] * W2[j]: h[on] @ W2[on]."
-                if len(on) > 1 and _near(expected / len(on)):
+                if len(on) > 1 and np.allclose(got, expected / len(on), rtol=1e-5, atol=1e-12):
                     tip = ("your result is the mean over the units that are on, not the sum: the product adds "
                            "h[j] * W2[j] over them without dividing by their number.")
-                elif len(on) and _near(W2[on].sum(0)) and not _near(expected):
+                elif len(on) and np.allclose(got, W2[on].sum(0), rtol=1e-5, atol=1e-12):
                     tip = ("keep h's values, not only which units are on: the product is the sum over the non-zero "
                            "units of h[j] * W2[j].")
                 elif what == "small values on":
