@@ -104,13 +104,14 @@ IRNN_SETUPS = (("relu", "identity"), ("tanh", "identity"), ("relu", "random"), (
                  "of the gradient in every seed; tanh with W = I keeps under 0.2; ReLU with random W of std "
                  "1/sqrt(n) under 1e-3 in at least 4 of 5 seeds (not in every seed: seed 504 keeps 0.65 and "
                  "seed 702 grows to 187; over seeds 1000-1199, 198 of 200 vanish); ReLU with He's std is "
-                 "erratic (largest over smallest seed > 100, the largest > 1)",
+                 "erratic: largest over smallest seed > 100 (over many seeds it vanishes in some and explodes in "
+                 "others, on seeds 41000-41039 19 of 40 below 1e-3 and 12 above 1; a set of five need not "
+                 "contain an explosion: none on 33000-33004 or 39000-39004)",
        seeds=CHAPTER_SEEDS, settings={"steps": 100},
        neighbours=[{"steps": 67}, {"steps": 133}],
        holds=lambda r: (r["last"]["relu", "identity"].min() > 0.3 and r["last"]["relu", "identity"].max() < 1.5
                         and r["last"]["tanh", "identity"].max() < 0.2
                         and fraction_at_least(r["random_vanished"], len(r["last"]["relu", "random"]), 0.8)
-                        and r["last"]["relu", "he"].max() > 1
                         and r["last"]["relu", "he"].max() > 100 * r["last"]["relu", "he"].min()))
 def irnn_keeps_gradient(seeds, steps):
     reach = {s: np.array([recurrent.gradient_through_time(*s, steps, seed) for seed in seeds]) for s in IRNN_SETUPS}

@@ -70,10 +70,12 @@ def dying_is_early(seeds, lr, steps):
 
 
 @claim("ch4.dying_grows_with_lr", chapter=4,
-       statement="the median dead fraction grows with the learning rate over 0.5, 1, 2 (and x/÷ 1.5 of them)",
+       statement="the median dead fraction grows with the learning rate over 0.5, 1, 2 (and x/÷ 1.5 of them): "
+                 "it is larger at the highest rate than at the middle one, and at the middle one at least as "
+                 "large as at the lowest (the two low rates can tie, at 1/1.5 of the rates on seeds 37000-37019)",
        seeds=SEEDS, settings={"scale": 1.0, "steps": 300},
        neighbours=[{"scale": 1.5}, {"scale": 1 / 1.5}, *STEP_NEIGHBOURS],
-       holds=lambda r: r["medians"][0] < r["medians"][1] < r["medians"][2])
+       holds=lambda r: r["medians"][0] <= r["medians"][1] < r["medians"][2])
 def dying_grows_with_lr(seeds, scale, steps):
     medians = [_summary(dying.train_seeds({"lr": lr * scale, "steps": steps}, seeds))["dead_median"]
                for lr in (0.5, 1.0, 2.0)]
@@ -117,15 +119,16 @@ def negative_bias_kills(seeds, lr, steps):
 
 
 @claim("ch4.bias_minus1_at_lr2", chapter=4,
-       statement="at lr 2 (and 3), starting every bias at -1 leaves fewer units dead than starting at 0 in at "
-                 "least 3/5 of the seeds",
+       statement="at lr 2, starting every bias at -1 leaves fewer units dead than starting at 0 in at least 3/5 "
+                 "of the seeds; at lr 3 less reliably, in at least 2/5 (10 to 18 of 20 on the sets of 20 seeds "
+                 "31000-49000)",
        seeds=SEEDS, settings={"lr": 2.0, "steps": 300}, neighbours=[{"lr": 3.0}, *STEP_NEIGHBOURS],
-       holds=lambda r: fraction_at_least(r["fewer"], r["n"], 0.6))
+       holds=lambda r: fraction_at_least(r["fewer"], r["n"], 0.6 if r["lr"] <= 2.0 else 0.4))
 def bias_minus1_at_lr2(seeds, lr, steps):
     r0 = dying.train_seeds({"lr": lr, "steps": steps}, seeds)
     r1 = dying.train_seeds({"lr": lr, "steps": steps, "bias_init": -1.0}, seeds)
     d0, d1 = (np.where(r.diverged, 1.0, r.dead_fraction) for r in (r0, r1))
-    return {"fewer": int((d1 < d0).sum()), "n": len(seeds), "dead_0": d0, "dead_m1": d1}
+    return {"fewer": int((d1 < d0).sum()), "n": len(seeds), "lr": float(lr), "dead_0": d0, "dead_m1": d1}
 
 
 @claim("ch4.lr4_bias_m1_diverges_less", chapter=4,
@@ -191,25 +194,28 @@ def he_many_dead_yet_accurate(seeds, lr, steps):
 
 
 @claim("ch4.leaky_needs_a_smaller_step", chapter=4,
-       statement="Leaky ReLU trains in at least 3/4 of the seeds at half the rate (lr 1, and 1.5) and diverges in "
-                 "at least 1/10 at lr 2 (and 3); how many diverge at lr 2 varies widely with the seeds",
+       statement="Leaky ReLU trains in at least 3/4 of the seeds at half the rate (lr 1; at lr 1.5, half of 3, "
+                 "in at least half: 13 of 20 on seeds 39000-39019) and diverges in at least 1/10 at lr 2 (and 3); "
+                 "how many diverge at lr 2 varies widely with the seeds",
        seeds=SEEDS, settings={"lr": 2.0, "steps": 300}, neighbours=[{"lr": 3.0}, *STEP_NEIGHBOURS],
-       holds=lambda r: fraction_at_least(r["trains_half"], r["n"], 0.75)
+       holds=lambda r: fraction_at_least(r["trains_half"], r["n"], 0.75 if r["lr"] <= 2.0 else 0.5)
        and fraction_at_least(r["diverged"], r["n"], 0.1))
 def leaky_needs_a_smaller_step(seeds, lr, steps):
     half = dying.train_seeds({"lr": lr / 2, "steps": steps, "activation": "leaky_relu"}, seeds)
     full = dying.train_seeds({"lr": lr, "steps": steps, "activation": "leaky_relu"}, seeds)
-    return {**_summary(full), "trains_half": int(half.trains.sum()), "diverged_half": int(half.diverged.sum()),
+    return {**_summary(full), "lr": float(lr), "trains_half": int(half.trains.sum()),
+            "diverged_half": int(half.diverged.sum()),
             "dead_half": float(np.median(half.dead_fraction[~half.diverged]))}
 
 
 @claim("ch4.redo_resets_before_reading", chapter=4,
        statement="at lr 2, ReDo's median largest dead fraction over the last half of training is at least 20 %, "
                  "and it trains in at most 3/5 of the seeds (its dead fraction at the end depends on how long "
-                 "before the end it last recycled); most runs finish (fewer than half diverge, how many varies "
-                 "with the seeds)",
+                 "before the end it last recycled); ReDo does not prevent divergence, and how many runs diverge "
+                 "varies widely between seed sets (2 to 10 of 20 on the chapter's and the sets of 20 seeds "
+                 "31000-49000), so it is not part of the test",
        seeds=SEEDS, settings={"lr": 2.0, "steps": 300}, neighbours=STEP_NEIGHBOURS,
-       holds=lambda r: r["late_median"] >= 0.2 and r["trains"] <= 0.6 * r["n"] and 2 * r["diverged"] < r["n"])
+       holds=lambda r: r["late_median"] >= 0.2 and r["trains"] <= 0.6 * r["n"])
 def redo_resets_before_reading(seeds, lr, steps):
     runs = dying.train_seeds(dying.remedy_config("ReDo (every 100 steps)", lr, steps), seeds)
     ok = ~runs.diverged
@@ -247,8 +253,9 @@ def elu_diverges_or_saturates(seeds, lr, steps):
 
 @claim("ch4.smooth_activations_train", chapter=4,
        statement="at lr 2 (not at 3, where softplus diverges more often), tanh diverges in no seed and softplus "
-                 "in at most 1/5, and both reach a median accuracy of at least 0.95",
-       seeds=SEEDS, settings={"lr": 2.0, "steps": 300}, neighbours=STEP_NEIGHBOURS,
+                 "in at most 1/5, and both reach a median accuracy of at least 0.95 after 300 steps (and 400; "
+                 "not tested at 200 steps, where softplus's median was 0.94 on seeds 35000-35019)",
+       seeds=SEEDS, settings={"lr": 2.0, "steps": 300}, neighbours=[{"steps": 400}],
        holds=lambda r: r["tanh"]["diverged"] == 0 and r["softplus"]["diverged"] <= r["tanh"]["n"] // 5
        and r["tanh"]["accuracy_median"] >= 0.95 and r["softplus"]["accuracy_median"] >= 0.95)
 def smooth_activations_train(seeds, lr, steps):
