@@ -760,3 +760,33 @@ def test_fix_dying_network_refuses_too_many_steps_without_training(steps, monkey
     result = checks.fix_dying_network({**dying.FAILING_CONFIG, "steps": steps}, quiet=True)
     assert result.passed is False
     assert "at most 10000 steps" in result.message and "hint:" in result.message, result.message
+
+
+def _grid_with_tolerance(weights):
+    x = np.linspace(-1, 1, 101)[:, None]
+    for W in weights:
+        x = np.maximum(0, x @ W)
+    return bool(np.ptp(x, axis=0).max() < 1e-3)
+
+
+def _allclose_to_zero(weights):
+    h = np.array([[-1.0], [1.0]])
+    for W in weights:
+        h = np.maximum(0, h @ W)
+    return bool(np.allclose(h, 0))
+
+
+@pytest.mark.parametrize("fn", [_grid_with_tolerance, _allclose_to_zero])
+def test_is_born_dead_refuses_a_tolerance(fn):
+    """Review 12: a tolerance test passed every case; a live network with outputs of 1e-8 now refuses it."""
+    result = checks.is_born_dead(fn, quiet=True)
+    assert result.passed is False and "scaled by 1e-4" in result.message, result.message
+    assert "compare with == 0 exactly" in result.message and "hint:" in result.message, result.message
+
+
+def test_is_born_dead_tiny_case_is_alive_and_the_reference_passes():
+    from relubook.checks.dying import _born_dead_cases, _reference_born_dead
+    tiny = [c for c in _born_dead_cases() if "scaled by 1e-4" in c.description]
+    assert len(tiny) == 1 and _reference_born_dead(tiny[0].args[0]) is False
+    assert checks.is_born_dead(_through_both_ends, quiet=True).passed
+    assert checks.is_born_dead(_on_a_grid, quiet=True).passed

@@ -410,6 +410,10 @@ def _born_dead_cases() -> list[Case]:
         Case((alive,), "a He-initialised 3-layer network of width 8 that is alive"),
         Case(([np.array([[2.0, 1.0]]), np.array([[-1.0], [-1.0]])],), "the last layer (1 unit) is off for every x",
              "only the last hidden layer's output reaches the output layer: is it 0 for every x in [-1, 1]?"),
+        Case(([np.array([[1e-4, -1e-4]]), np.array([[1e-4], [1e-4]])],),
+             "the |x| network with every weight scaled by 1e-4: its output is 1e-8 at both ends, alive",
+             "a tiny output is not zero: compare with == 0 exactly (no tolerance such as np.allclose or "
+             "< 1e-3); a live network with small weights gives small outputs."),
     ]
 
 
@@ -436,7 +440,8 @@ def is_born_dead(fn, *, quiet: bool = False):
     decide: the network is constant exactly when both ends give 0 (comparing the two ends with
     each other is not enough: the ``|x|`` network gives 1 at both). Cases: the ``|x|`` network;
     a network alive only for ``x < 0``; one alive only for ``x > 0``; a dead middle layer; one dead unit in
-    a live network; a live He-initialised network; a dead last layer.
+    a live network; a live He-initialised network; a dead last layer; the ``|x|`` network with weights
+    scaled by 1e-4 (outputs 1e-8, alive: a tolerance test calls it dead).
     """
     return _run("is_born_dead", fn, _born_dead_cases(), ("weights",), _judge_born_dead,
                 "h = np.array([[-1.0], [1.0]]); for W in weights: h = np.maximum(0, h @ W); "
